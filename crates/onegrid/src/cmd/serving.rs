@@ -1,0 +1,53 @@
+//! Binding, serving and graceful shutdown, shared by `serve` and `demo`.
+
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use onegrid_app::App;
+use tokio::net::TcpListener;
+
+pub async fn bind(listen: &str) -> anyhow::Result<(TcpListener, SocketAddr)> {
+    let listener = TcpListener::bind(listen).await.with_context(|| format!("listen: cannot listen on {listen}"))?;
+    let addr = listener.local_addr().context("listen: no local address")?;
+    Ok((listener, addr))
+}
+
+/// Serves until Ctrl-C (SIGINT) or SIGTERM, then lets requests in flight finish.
+pub async fn serve(app: App, listener: TcpListener) -> anyhow::Result<()> {
+    let db = app.db.clone();
+    let shutdown = shutdown_signal()?;
+    onegrid_web::serve(app, listener, shutdown).await.context("the server failed")?;
+    db.close().await;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+pub fn flush() {
+    let _ = std::io::stdout().flush();
+}
+
+/// The handlers are installed before the server starts, so a signal that arrives during
+/// start-up is not lost.
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let mut int = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+        let mut term = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+        Ok(async move {
+            let name = tokio::select! {
+                _ = int.recv() => "SIGINT",
+                _ = term.recv() => "SIGTERM",
+            };
+            tracing::info!(signal = name, "shutting down");
+        })
+    }
+    #[cfg(not(unix))]
+    {
+        Ok(async move {
+            let _ = tokio::signal::ctrl_c().await;
+            tracing::info!("shutting down");
+        })
+    }
+}

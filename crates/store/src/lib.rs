@@ -1,0 +1,22 @@
+//! The only crate that knows SQL. One `Db` serves embedded SQLite and PostgreSQL from the same
+//! statements (`$N` placeholders work on both); where the dialects differ, the difference is
+//! written next to the statement that needs it.
+
+mod db;
+mod error;
+mod migrate;
+pub mod batch;
+pub mod value;
+pub mod scope;
+
+pub mod accounts;
+pub mod audit;
+pub mod export;
+pub mod load;
+pub mod people;
+pub mod settings;
+pub mod territory;
+
+pub use db::{Backend, Db, Tx, now_ms};
+pub use error::StoreError;
+pub use migrate::{MIGRATIONS_POSTGRES, MIGRATIONS_SQLITE};

@@ -1,0 +1,55 @@
+//! Versioned migrations for both backends, embedded in the binary. Our own small runner rather
+//! than `sqlx::migrate!`, which would pull in sqlx's macro crate and compile both drivers twice.
+
+use crate::db::{Db, Tx, now_ms};
+use crate::error::Result;
+use crate::on;
+
+pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] =
+    &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
+pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] =
+    &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+
+impl Db {
+    /// Applies every migration not yet applied, each in its own transaction; returns how many ran.
+    pub async fn migrate(&self) -> Result<usize> {
+        let set = match self {
+            Db::Sqlite(_) => MIGRATIONS_SQLITE,
+            Db::Postgres(_) => MIGRATIONS_POSTGRES,
+        };
+        let mut tx = self.write().await?;
+        on!(&mut tx, |c| sqlx::query(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
+        )
+        .execute(c)
+        .await.map(|r| r.rows_affected()))?;
+        tx.commit().await?;
+        let mut ran = 0;
+        for (version, name, sql) in set {
+            let mut tx = self.write().await?;
+            if applied(&mut tx, *version).await? {
+                continue;
+            }
+            // Two instances starting together on PostgreSQL both see the version missing; the
+            // primary key on schema_migrations makes the second one fail and roll back.
+            on!(&mut tx, |c| sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(c).await.map(|r| r.rows_affected()))?;
+            on!(&mut tx, |c| sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
+                .bind(version)
+                .bind(*name)
+                .bind(now_ms())
+                .execute(c)
+                .await.map(|r| r.rows_affected()))?;
+            tx.commit().await?;
+            ran += 1;
+        }
+        Ok(ran)
+    }
+}
+
+async fn applied(tx: &mut Tx, version: i64) -> Result<bool> {
+    let n: i64 = on!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
+        .bind(version)
+        .fetch_one(c)
+        .await)?;
+    Ok(n > 0)
+}

@@ -1,0 +1,112 @@
+//! Rendering a page with the context every page needs, and turning errors into pages.
+
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use minijinja::{Value, context};
+use onegrid_app::AppError;
+
+use crate::auth::{LANG_COOKIE, MaybeSession, Session, cookie};
+use crate::i18n::{DEFAULT_LANG, normalize};
+use crate::state::AppState;
+
+/// The language of a request: the remembered switch (cookie), the account's choice, or zh-CN.
+pub fn lang_of(headers: &HeaderMap, session: Option<&Session>) -> &'static str {
+    cookie(headers, LANG_COOKIE)
+        .and_then(normalize)
+        .or_else(|| session.and_then(|s| s.actor.user.locale.as_deref()).and_then(normalize))
+        .unwrap_or(DEFAULT_LANG)
+}
+
+pub struct Page<'a> {
+    pub state: &'a AppState,
+    pub lang: &'static str,
+    pub session: Option<&'a Session>,
+    pub path: String,
+}
+
+impl<'a> Page<'a> {
+    pub fn new(state: &'a AppState, headers: &HeaderMap, session: &'a MaybeSession, path: &str) -> Self {
+        Page { state, lang: lang_of(headers, session.0.as_ref()), session: session.0.as_ref(), path: path.to_string() }
+    }
+
+    pub fn render(&self, template: &str, ctx: Value) -> Response {
+        self.render_status(StatusCode::OK, template, ctx)
+    }
+
+    pub fn render_status(&self, status: StatusCode, template: &str, ctx: Value) -> Response {
+        let base = context! {
+            lang => self.lang,
+            other_lang => if self.lang == "en" { "zh-CN" } else { "en" },
+            path => self.path.clone(),
+            user => self.session.map(|s| Value::from(minijinja::value::Serde(&s.actor.user))),
+            csrf => self.session.and_then(|s| s.csrf.clone()),
+        };
+        let merged = context! { ..ctx, ..base };
+        match self.state.templates.get_template(template).and_then(|t| t.render(merged)) {
+            Ok(html) => (status, Html(html)).into_response(),
+            Err(e) => {
+                tracing::error!(error = %e, template, "template failed");
+                (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+            }
+        }
+    }
+
+    /// The page for an error: sign-in for the anonymous, else a translated message.
+    pub fn error(&self, e: AppError) -> Response {
+        let (status, code) = crate::error::status_and_code(&e);
+        if status == StatusCode::UNAUTHORIZED {
+            return Redirect::to(&format!("/login?next={}", urlencode(&self.path))).into_response();
+        }
+        if let AppError::Internal(detail) = &e {
+            tracing::error!(%detail, "internal error");
+        }
+        let fields = match &e {
+            AppError::Invalid(f) => Value::from(minijinja::value::Serde(f)),
+            _ => Value::from(Vec::<Value>::new()),
+        };
+        self.render_status(status, "error.html", context! { status => status.as_u16(), code, fields })
+    }
+
+    pub fn require(&self) -> Result<&'a Session, Response> {
+        self.session.ok_or_else(|| self.error(AppError::Unauthenticated))
+    }
+}
+
+pub fn urlencode(s: &str) -> String {
+    s.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
+/// A redirect target from a form must stay on this site.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".to_string(),
+    }
+}
+
+impl Page<'_> {
+    /// Renders `template` with `view` (the use case's answer), or the error page.
+    pub fn show<T: serde::Serialize>(&self, template: &str, view: Result<T, AppError>) -> Response {
+        match view {
+            Ok(v) => self.render(template, context! { view => Value::from(minijinja::value::Serde(&v)) }),
+            Err(e) => self.error(e),
+        }
+    }
+}
+
+/// Starts a page handler: the page, and the session or the sign-in redirect.
+#[macro_export]
+macro_rules! signed_in {
+    ($state:expr, $headers:expr, $session:expr, $path:expr) => {{
+        let page = $crate::html::page::Page::new(&$state, &$headers, &$session, $path);
+        match page.session {
+            Some(s) => (page, s),
+            None => return page.error(onegrid_app::AppError::Unauthenticated),
+        }
+    }};
+}

@@ -1,0 +1,44 @@
+//! HTTP: the server-rendered UI (I1), the JSON API under `/api/v1` (I2), health and metrics (I5).
+//! Handlers are thin: they parse, call one use case of `onegrid_app`, and render.
+
+mod api;
+mod assets;
+mod auth;
+mod error;
+mod html;
+mod i18n;
+mod metrics;
+mod state;
+
+pub use i18n::Locales;
+pub use state::AppState;
+
+use std::future::Future;
+
+use axum::Router;
+use axum::routing::get;
+use onegrid_app::App;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+
+/// Uploads (imports) are the largest bodies we accept.
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+pub fn router(app: App) -> Router {
+    let state = AppState::new(app);
+    Router::new()
+        .route("/healthz", get(api::health::healthz))
+        .route("/metrics", get(metrics::render))
+        .nest("/api/v1", api::routes())
+        .merge(html::routes())
+        .merge(assets::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(CatchPanicLayer::new())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(app: App, listener: tokio::net::TcpListener, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+}
