@@ -34,7 +34,15 @@ fn main() {
         println!("{} {} {:?}", a.code, a.name, a.kind);
     }
     for b in d.buildings.iter().take(6).chain(d.buildings.iter().filter(|b| b.kind != "residential").take(6)) {
-        println!("{} {} {} {} floors {} {:?}", b.code, b.name, b.address, b.kind, b.floors, b.location.map(|p| (p.x(), p.y())));
+        println!(
+            "{} {} {} {} floors {} {:?}",
+            b.code,
+            b.name,
+            b.address,
+            b.kind,
+            b.floors,
+            b.location.map(|p| (p.x(), p.y()))
+        );
     }
     for r in d.residents.iter().take(15) {
         println!("{} {} {} {} {:?} {}", r.household_code, r.name, r.gender, r.birth_year, r.phone, r.relation);

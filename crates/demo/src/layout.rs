@@ -35,7 +35,7 @@ pub struct Lattice {
     pub cell_h: f64,
     /// Local metres east and north of the south-west corner, per vertex.
     metres: Vec<(f64, f64)>,
-    /// WGS-84 degrees (x = longitude), rounded to 1e-7°, per vertex.
+    /// WGS-84 degrees (x = longitude), snapped to 2⁻²⁴°, per vertex.
     degrees: Vec<Coord<f64>>,
     lng0: f64,
     lat0: f64,
@@ -47,8 +47,14 @@ fn vid(i: usize, j: usize) -> usize {
     j * (COLS + 1) + i
 }
 
-fn round7(v: f64) -> f64 {
-    (v * 1e7).round() / 1e7
+/// Coordinates are snapped to multiples of 2⁻²⁴° (about 6 mm). Such dyadic values survive the
+/// float → integer → float conversion of the polygon boolean operations (i_overlay scales by a
+/// power of two) exactly, so the union of shared-edge polygons is exact. Decimal rounding
+/// (say to 1e-7°) is not: the coverage check's repeated unions then drift, leave touching
+/// pieces unmerged and report false gaps.
+fn snap(v: f64) -> f64 {
+    const Q: f64 = (1u64 << 24) as f64;
+    (v * Q).round() / Q
 }
 
 impl Lattice {
@@ -79,9 +85,9 @@ impl Lattice {
         l
     }
 
-    /// Local metres → WGS-84 (x = longitude), rounded to 1e-7° (about 1 cm).
+    /// Local metres → WGS-84 (x = longitude), snapped to 2⁻²⁴° (see [`snap`]).
     pub fn to_degrees(&self, x: f64, y: f64) -> Coord<f64> {
-        Coord { x: round7(self.lng0 + x / self.m_per_deg_lng), y: round7(self.lat0 + y / self.m_per_deg_lat) }
+        Coord { x: snap(self.lng0 + x / self.m_per_deg_lng), y: snap(self.lat0 + y / self.m_per_deg_lat) }
     }
 
     /// The four corners of a cell in metres, counter-clockwise from the south-west.

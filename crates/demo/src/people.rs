@@ -131,7 +131,14 @@ impl<'w> Staff<'w> {
         };
         let code = format!("P{:06}", self.people.len() + 1);
         self.push_person(
-            PersonRec { code, name, gender: gender.to_string(), phone: Some(phone), party_member: party, household_code: None },
+            PersonRec {
+                code,
+                name,
+                gender: gender.to_string(),
+                phone: Some(phone),
+                party_member: party,
+                household_code: None,
+            },
             reg,
             None,
         )
@@ -212,7 +219,14 @@ impl<'w> Staff<'w> {
                 ends_on: Some(ends_on),
             });
         }
-        self.posts.push(PostRec { person_code: self.people[p].code.clone(), role, level, unit_code, starts_on, ends_on: None });
+        self.posts.push(PostRec {
+            person_code: self.people[p].code.clone(),
+            role,
+            level,
+            unit_code,
+            starts_on,
+            ends_on: None,
+        });
         self.active_posts[p] += 1;
     }
 
@@ -261,8 +275,21 @@ fn build(seed: u64, w: &World) -> Built {
         phones: w.data.residents.iter().filter_map(|r| r.phone.clone()).collect(),
         posts: Vec::new(),
     };
+    street_posts(&mut s);
+    let communities = community_posts(&mut s);
+    let grids = grid_posts(&mut s, &communities);
+    let mg_leaders = micro_grid_leaders(&mut s);
+    let (building_leaders, overloaded) = building_leaders(&mut s);
+    resident_party_members(&mut s);
+    let (orgs, corridor) = party_orgs(&mut s);
+    let party_members = party_members(&mut s, &corridor);
+    let teams = teams(&mut s, &communities, &grids, &mg_leaders, &building_leaders);
+    let accounts = accounts(&s, seed, overloaded);
+    Built { people: s.people, posts: s.posts, orgs, party_members, teams, accounts }
+}
 
-    // Street.
+/// 2 administrators, 4 dispatchers, 6 department staff.
+fn street_posts(s: &mut Staff) {
     for _ in 0..2 {
         let p = s.new_person(0.4, (1972, 1990), true, None);
         s.post(p, Role::StreetAdmin, Unit::Street);
@@ -277,17 +304,23 @@ fn build(seed: u64, w: &World) -> Built {
         let p = s.new_person(0.45, (1970, 1995), party, None);
         s.post(p, Role::DepartmentStaff, Unit::Street);
     }
+}
 
-    // Communities.
-    let nc = w.communities.len();
-    let mut secretary = Vec::with_capacity(nc);
-    let mut community_staff: Vec<[usize; 3]> = Vec::with_capacity(nc);
-    let mut police = Vec::with_capacity(nc);
-    for c in 0..nc {
+struct CommunityStaff {
+    secretary: usize,
+    staff: [usize; 3],
+    /// The community police officer, a specialist on every grid of the community.
+    police: usize,
+}
+
+/// A secretary and three staff per community, and its police officer.
+fn community_posts(s: &mut Staff) -> Vec<CommunityStaff> {
+    let w = s.w;
+    let mut out = Vec::with_capacity(w.communities.len());
+    for c in 0..w.communities.len() {
         let reg = s.some_mg(Unit::Community(c));
         let sec = s.new_person(0.6, (1966, 1985), true, Some(reg));
         s.post(sec, Role::CommunitySecretary, Unit::Community(c));
-        secretary.push(sec);
         let mut three = [0; 3];
         for slot in &mut three {
             let party = s.rng.chance(0.5);
@@ -295,18 +328,22 @@ fn build(seed: u64, w: &World) -> Built {
             *slot = s.new_person(0.7, (1978, 1998), party, Some(reg));
             s.post(*slot, Role::CommunityStaff, Unit::Community(c));
         }
-        community_staff.push(three);
         let reg = s.some_mg(Unit::Community(c));
-        police.push(s.new_person(0.15, (1975, 1992), true, Some(reg)));
+        let police = s.new_person(0.15, (1975, 1992), true, Some(reg));
+        out.push(CommunityStaff { secretary: sec, staff: three, police });
     }
+    out
+}
 
-    // Grids: chief, "1 full-time + 2 part-time", specialists.
+/// Per grid: the chief, "1 full-time + 2 part-time", and 1–2 specialists.
+fn grid_posts(s: &mut Staff, communities: &[CommunityStaff]) -> Vec<GridStaff> {
+    let w = s.w;
     let mut grid_staff = Vec::with_capacity(w.grids.len());
     for g in 0..w.grids.len() {
         let c = w.grids[g].community;
         let k = w.communities[c].grids.iter().position(|&x| x == g).unwrap();
         let chief = if k >= 3 {
-            community_staff[c][k - 3]
+            communities[c].staff[k - 3]
         } else {
             let party = s.rng.chance(0.7);
             let reg = s.some_mg(Unit::Grid(g));
@@ -332,7 +369,7 @@ fn build(seed: u64, w: &World) -> Built {
         for p in [first, second] {
             s.post(p, Role::PartTimeWorker, Unit::Grid(g));
         }
-        let mut specialists = vec![police[c]];
+        let mut specialists = vec![communities[c].police];
         if s.rng.chance(0.5) {
             let party = s.rng.chance(0.5);
             specialists.push(s.new_person(0.3, (1978, 1995), party, None));
@@ -342,9 +379,13 @@ fn build(seed: u64, w: &World) -> Built {
         }
         grid_staff.push(GridStaff { chief, worker, part_time: [first, second], specialists });
     }
+    grid_staff
+}
 
-    // Micro-grid leaders: resident party members (branch secretaries) or, for commercial
-    // buildings, districts, blocks and parks, party-building officers.
+/// Micro-grid leaders: resident party members (branch secretaries) or, for commercial
+/// buildings, districts, blocks and parks, party-building officers.
+fn micro_grid_leaders(s: &mut Staff) -> Vec<usize> {
+    let w = s.w;
     let mut mg_leader = Vec::with_capacity(w.micro_grids.len());
     for m in 0..w.micro_grids.len() {
         let p = if w.micro_grids[m].kind == MicroGridKind::Residential {
@@ -360,8 +401,13 @@ fn build(seed: u64, w: &World) -> Built {
         s.post(p, Role::MicroGridLeader, Unit::MicroGrid(m));
         mg_leader.push(p);
     }
+    mg_leader
+}
 
-    // Building leaders. Planted: one leader also leads a second building of the same micro-grid.
+/// A building leader and a second building leader per residential building, by building.
+/// Planted: one leader also leads a second building of the same micro-grid; returns them too.
+fn building_leaders(s: &mut Staff) -> (HashMap<usize, (usize, usize)>, usize) {
+    let w = s.w;
     let pairs: Vec<(usize, usize)> = w
         .micro_grids
         .iter()
@@ -410,8 +456,12 @@ fn build(seed: u64, w: &World) -> Built {
         s.post(second, Role::SecondBuildingLeader, Unit::Building(b));
         building_leaders.insert(b, (leader, second));
     }
+    (building_leaders, overloaded)
+}
 
-    // Party members among the residents: about 6% of adults.
+/// Party members among the residents: about 6% of adults.
+fn resident_party_members(s: &mut Staff) {
+    let w = s.w;
     let mut adults: Vec<usize> =
         (0..w.data.residents.len()).filter(|&r| REF_YEAR - w.data.residents[r].birth_year >= 18).collect();
     let target = (adults.len() as f64 * PARTY_SHARE).round() as usize;
@@ -427,8 +477,11 @@ fn build(seed: u64, w: &World) -> Built {
             members += 1;
         }
     }
+}
 
-    // T4: the party tree.
+/// T4: the party tree; returns the buildings with a corridor party group too.
+fn party_orgs(s: &mut Staff) -> (Vec<PartyOrgRec>, HashSet<usize>) {
+    let w = s.w;
     let mut orgs = Vec::new();
     let wc = format!("PO-{STREET_CODE}");
     orgs.push(PartyOrgRec {
@@ -478,8 +531,12 @@ fn build(seed: u64, w: &World) -> Built {
             });
         }
     }
+    (orgs, corridor)
+}
 
-    // Party members registered at their home community and assigned to a micro-grid.
+/// Party members registered at their home community and assigned to a micro-grid.
+fn party_members(s: &mut Staff, corridor: &HashSet<usize>) -> Vec<PartyMemberRec> {
+    let w = s.w;
     let mut party_members = Vec::new();
     for p in 0..s.people.len() {
         if !s.people[p].party_member {
@@ -506,18 +563,28 @@ fn build(seed: u64, w: &World) -> Built {
             registered_on,
         });
     }
+    party_members
+}
 
-    // T6: teams.
+/// T6: a "3+N" team per grid; micro-teams, a patrol team and the joint committee per community.
+fn teams(
+    s: &mut Staff,
+    communities: &[CommunityStaff],
+    grids: &[GridStaff],
+    mg_leaders: &[usize],
+    building_leaders: &HashMap<usize, (usize, usize)>,
+) -> Vec<TeamRec> {
+    let w = s.w;
     let code = |s: &Staff, p: usize| s.people[p].code.clone();
     let mut teams = Vec::new();
-    for (g, gs) in grid_staff.iter().enumerate() {
+    for (g, gs) in grids.iter().enumerate() {
         let mut members = vec![gs.worker, gs.part_time[0], gs.part_time[1]];
         members.extend(&gs.specialists);
         let mut volunteers: Vec<usize> = w.grids[g]
             .micro_grids
             .iter()
             .flat_map(|&m| {
-                let mut v = vec![mg_leader[m]];
+                let mut v = vec![mg_leaders[m]];
                 v.extend(w.micro_grids[m].buildings.iter().filter_map(|b| building_leaders.get(b)).map(|x| x.0));
                 v
             })
@@ -531,8 +598,8 @@ fn build(seed: u64, w: &World) -> Built {
             kind: TeamKind::GridTeam,
             level: Level::Grid,
             unit_code: w.grids[g].code.clone(),
-            leader_code: Some(code(&s, gs.worker)),
-            member_codes: members.iter().map(|&p| code(&s, p)).collect(),
+            leader_code: Some(code(s, gs.worker)),
+            member_codes: members.iter().map(|&p| code(s, p)).collect(),
         });
     }
     const MICRO_TEAMS: &[&str] = &[
@@ -553,7 +620,7 @@ fn build(seed: u64, w: &World) -> Built {
         for &g in &info.grids {
             for &m in &w.grids[g].micro_grids {
                 if w.micro_grids[m].kind == MicroGridKind::Residential {
-                    leaders.push(mg_leader[m]);
+                    leaders.push(mg_leaders[m]);
                 }
                 for b in &w.micro_grids[m].buildings {
                     if let Some(&(l, second)) = building_leaders.get(b) {
@@ -585,11 +652,11 @@ fn build(seed: u64, w: &World) -> Built {
                 kind: TeamKind::MicroTeam,
                 level: Level::Community,
                 unit_code: ccode.clone(),
-                leader_code: Some(code(&s, leader)),
-                member_codes: members.iter().map(|&p| code(&s, p)).collect(),
+                leader_code: Some(code(s, leader)),
+                member_codes: members.iter().map(|&p| code(s, p)).collect(),
             });
         }
-        let mut members = vec![police[c]];
+        let mut members = vec![communities[c].police];
         let mut candidates = pool.clone();
         s.rng.shuffle(&mut candidates);
         let n = s.rng.range(8, 15) as usize;
@@ -600,12 +667,12 @@ fn build(seed: u64, w: &World) -> Built {
             kind: TeamKind::Patrol,
             level: Level::Community,
             unit_code: ccode.clone(),
-            leader_code: Some(code(&s, police[c])),
-            member_codes: members.iter().map(|&p| code(&s, p)).collect(),
+            leader_code: Some(code(s, communities[c].police)),
+            member_codes: members.iter().map(|&p| code(s, p)).collect(),
         });
-        let mut members = vec![secretary[c]];
-        members.extend(community_staff[c]);
-        let chiefs: Vec<usize> = info.grids.iter().map(|&g| grid_staff[g].chief).collect();
+        let mut members = vec![communities[c].secretary];
+        members.extend(communities[c].staff);
+        let chiefs: Vec<usize> = info.grids.iter().map(|&g| grids[g].chief).collect();
         add_distinct(&mut members, chiefs, usize::MAX);
         let mut l = leaders.clone();
         s.rng.shuffle(&mut l);
@@ -616,13 +683,11 @@ fn build(seed: u64, w: &World) -> Built {
             kind: TeamKind::JointCommittee,
             level: Level::Community,
             unit_code: ccode.clone(),
-            leader_code: Some(code(&s, secretary[c])),
-            member_codes: members.iter().map(|&p| code(&s, p)).collect(),
+            leader_code: Some(code(s, communities[c].secretary)),
+            member_codes: members.iter().map(|&p| code(s, p)).collect(),
         });
     }
-
-    let accounts = accounts(&s, seed, overloaded);
-    Built { people: s.people, posts: s.posts, orgs, party_members, teams, accounts }
+    teams
 }
 
 /// Appends up to `n` of `candidates` that are not members yet.

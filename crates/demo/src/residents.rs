@@ -90,9 +90,15 @@ pub fn household(rng: &mut Rng, household_code: &str, phones: &mut HashSet<Strin
             }
         }
     }
+    // Names are unique within a household: records key residents by (household, name).
+    let mut used = std::collections::HashSet::new();
     members
         .into_iter()
         .map(|m| {
+            let mut name = full_name(rng, m.surname, m.gender, m.year);
+            while !used.insert(name.clone()) {
+                name = full_name(rng, m.surname, m.gender, m.year);
+            }
             let age = REF_YEAR - m.year;
             let has_phone = match age {
                 18.. if m.year < 1942 => rng.chance(0.6),
@@ -102,7 +108,7 @@ pub fn household(rng: &mut Rng, household_code: &str, phones: &mut HashSet<Strin
             };
             ResidentRec {
                 household_code: household_code.to_string(),
-                name: full_name(rng, m.surname, m.gender, m.year),
+                name,
                 gender: m.gender.to_string(),
                 birth_year: m.year,
                 phone: has_phone.then(|| phone(rng, phones)),

@@ -4,9 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use geo::Point;
-use onegrid_domain::territory::{
-    AreaRec, BuildingRec, EnterpriseRec, HouseholdRec, Level, MicroGridKind, UnitRec,
-};
+use onegrid_domain::territory::{AreaRec, BuildingRec, EnterpriseRec, HouseholdRec, Level, MicroGridKind, UnitRec};
 
 use crate::layout::{COLS, Cell, Lattice, ROWS, Rect, plan};
 use crate::names::{
@@ -46,12 +44,7 @@ impl Roads {
 
     /// The road on the side of a community nearest to a cell.
     fn nearest(&mut self, r: &Rect, (i, j): Cell) -> &'static str {
-        let sides = [
-            (j - r.j0, 0),
-            (r.j0 + r.h - 1 - j, 1),
-            (i - r.i0, 2),
-            (r.i0 + r.w - 1 - i, 3),
-        ];
+        let sides = [(j - r.j0, 0), (r.j0 + r.h - 1 - j, 1), (i - r.i0, 2), (r.i0 + r.w - 1 - i, 3)];
         let (_, side) = sides.iter().min().copied().unwrap();
         match side {
             0 => self.ew(r.j0),
@@ -157,13 +150,8 @@ pub(crate) fn build(seed: u64) -> World {
                             first_estate = false;
                             let road = roads.nearest(&cp.rect, cell);
                             let lane = roads.number(&mut rng, road, 0);
-                            estate = Some(Estate {
-                                name,
-                                road,
-                                lane,
-                                next_building: 1,
-                                micro_grids_left: rng.range(1, 3),
-                            });
+                            estate =
+                                Some(Estate { name, road, lane, next_building: 1, micro_grids_left: rng.range(1, 3) });
                         }
                         let e = estate.as_mut().unwrap();
                         e.micro_grids_left -= 1;
@@ -178,7 +166,7 @@ pub(crate) fn build(seed: u64) -> World {
                                 micro_grid_code: Some(mcode.clone()),
                                 address: format!("{}{}弄{no}号", e.road, e.lane),
                                 kind: "residential".to_string(),
-                                floors: 5 + rng.weighted(&[2, 5, 3]) as i64,
+                                floors: 5 + rng.weighted(&[3, 5, 2]) as i64,
                                 location: Some(Point::from(at)),
                             });
                         }
@@ -248,7 +236,8 @@ pub(crate) fn build(seed: u64) -> World {
                         format!("{road}沿街商铺{from}-{to}号")
                     }
                     MicroGridKind::IndustrialPark => {
-                        let (base, k) = park.get_or_insert_with(|| (format!("{}都市工业园", rng.pick(ESTATE_STEMS)), 0));
+                        let (base, k) =
+                            park.get_or_insert_with(|| (format!("{}都市工业园", rng.pick(ESTATE_STEMS)), 0));
                         *k += 1;
                         let name = format!("{base}{}期", cn_number(*k));
                         let road = roads.nearest(&cp.rect, cell);
@@ -307,7 +296,9 @@ fn add_building(w: &mut World, rng: &mut Rng, phones: &mut HashSet<String>, m: u
     if residential {
         for u in 1..=2 {
             let ucode = format!("{}-{u}", b.code);
-            w.data.units.push(UnitRec { code: ucode.clone(), building_code: b.code.clone(), name: format!("{u}单元") });
+            w.data
+                .units
+                .push(UnitRec { code: ucode.clone(), building_code: b.code.clone(), name: format!("{u}单元") });
             for floor in 1..=b.floors {
                 let code = format!("{ucode}-{floor:02}{u:02}");
                 let h = w.households.len();
@@ -339,7 +330,13 @@ fn unique_name(rng: &mut Rng, used: &mut HashSet<String>, mut make: impl FnMut(&
 }
 
 /// 3–15 enterprises (companies, shops, factories) as the members of a non-residential micro-grid.
-fn enterprises(rng: &mut Rng, used: &mut HashSet<String>, mcode: &str, kind: MicroGridKind, out: &mut Vec<EnterpriseRec>) {
+fn enterprises(
+    rng: &mut Rng,
+    used: &mut HashSet<String>,
+    mcode: &str,
+    kind: MicroGridKind,
+    out: &mut Vec<EnterpriseRec>,
+) {
     let (lo, hi, table) = match kind {
         MicroGridKind::CommercialBuilding => (6, 15, OFFICE_INDUSTRIES),
         MicroGridKind::BusinessDistrict => (8, 15, RETAIL_INDUSTRIES),

@@ -33,17 +33,21 @@ fn main() -> ExitCode {
 }
 
 /// Logs go to stderr so that stdout carries only what a command prints for its reader (tokens,
-/// exports, JSON). `ONEGRID_LOG` wins over `RUST_LOG`; the default level is `info`.
+/// exports, JSON). `ONEGRID_LOG` wins over `RUST_LOG`; the default level is `info`, except that
+/// sqlx's slow-statement warning is off by default: bulk loads (`demo`, `import`) trip it, and
+/// it prints the whole multi-row statement.
+const DEFAULT_LOG: &str = "info,sqlx::query=error";
+
 fn init_tracing() {
     use tracing_subscriber::EnvFilter;
     let directives = std::env::var("ONEGRID_LOG")
         .ok()
         .filter(|s| !s.trim().is_empty())
         .or_else(|| std::env::var("RUST_LOG").ok().filter(|s| !s.trim().is_empty()))
-        .unwrap_or_else(|| "info".to_string());
+        .unwrap_or_else(|| DEFAULT_LOG.to_string());
     let filter = EnvFilter::try_new(&directives).unwrap_or_else(|e| {
         eprintln!("warning: ignoring the log filter '{directives}': {e}");
-        EnvFilter::new("info")
+        EnvFilter::new(DEFAULT_LOG)
     });
     use std::io::IsTerminal;
     tracing_subscriber::fmt()

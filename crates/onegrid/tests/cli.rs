@@ -41,7 +41,7 @@ fn onegrid() -> Command {
     ] {
         c.env_remove(var);
     }
-    c.env("ONEGRID_LOG", "warn");
+    c.env("ONEGRID_LOG", "warn,sqlx::query=error");
     c
 }
 
@@ -130,30 +130,51 @@ fn r3_user_add_with_a_short_password_names_the_field() {
     ok(run(onegrid().args(["user", "passwd", "chen.jing"]).args(data_dir_args(&d)).env("ONEGRID_PASSWORD", "a-new-long-password")));
 }
 
-#[test]
-fn t8_import_reports_rejected_rows_and_a_wholly_bad_file_fails() {
-    let d = TempDir::new("import");
+fn write_areas(d: &TempDir) -> PathBuf {
     let good = d.path().join("areas.csv");
     std::fs::write(
         &good,
         "level,code,name,parent_code,kind\nstreet,990001-001,测试街道,,\ncommunity,990001-001-01,第一社区,990001-001,\ncommunity,990001-001-02,第二社区,no-such-street,\n",
     )
     .unwrap();
-    let o = run(onegrid().args(["import", "--kind", "areas", "--file"]).arg(&good).args(data_dir_args(&d)));
-    let out = ok(o);
+    good
+}
+
+#[test]
+fn t8_import_reports_rejected_rows_and_a_wholly_bad_file_fails() {
+    let d = TempDir::new("import");
+    ok(run(onegrid().args(["user", "add", "importer", "--superuser"]).args(data_dir_args(&d)).env("ONEGRID_PASSWORD", "importer-password")));
+    let good = write_areas(&d);
+    let out = ok(run(onegrid().args(["import", "--kind", "areas", "--as", "importer", "--file"]).arg(&good).args(data_dir_args(&d))));
     assert!(out.contains("2 of 3 rows imported, 1 rejected"), "{out}");
     assert!(out.lines().any(|l| l.trim_start().starts_with("4  parent_code")), "{out}");
 
     let bad = d.path().join("bad.csv");
     std::fs::write(&bad, "level,code\nstreet,x\n").unwrap();
-    let o = run(onegrid().args(["import", "--kind", "areas", "--json", "--file"]).arg(&bad).args(data_dir_args(&d)));
+    let o = run(onegrid().args(["import", "--kind", "areas", "--as", "importer", "--json", "--file"]).arg(&bad).args(data_dir_args(&d)));
     assert_eq!(o.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_str(&stdout(&o)).expect("the report is JSON");
     assert_eq!(report["written"], false);
     assert!(report["file_error"].as_str().unwrap().contains("name"), "{report}");
+    assert!(stderr(&o).starts_with("error: "), "{}", stderr(&o));
+
+    let o = run(onegrid().args(["import", "--kind", "areas", "--as", "nobody", "--file"]).arg(&good).args(data_dir_args(&d)));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("error: as: no user named 'nobody'"), "{}", stderr(&o));
 
     let csv = ok(run(onegrid().args(["export", "--kind", "areas", "--street", "990001-001"]).args(data_dir_args(&d))));
     assert!(csv.contains("990001-001-01") && !csv.contains("990001-001-02"), "{csv}");
+    let o = run(onegrid().args(["export", "--kind", "areas", "--street", "000000-000"]).args(data_dir_args(&d)));
+    assert!(stderr(&o).contains("error: street: no street with code '000000-000'"), "{}", stderr(&o));
+}
+
+/// Without `--as` the import runs as the console operator, who has no account row.
+#[test]
+fn t8_import_without_an_account_runs_as_the_console_operator() {
+    let d = TempDir::new("import-console");
+    let good = write_areas(&d);
+    let out = ok(run(onegrid().args(["import", "--kind", "areas", "--file"]).arg(&good).args(data_dir_args(&d))));
+    assert!(out.contains("2 of 3 rows imported, 1 rejected"), "{out}");
 }
 
 #[test]

@@ -44,6 +44,8 @@ pub(crate) struct State<'g> {
     pub members: Vec<Vec<u32>>,
     pos: Vec<u32>,
     pub shapes: bool,
+    /// Search nodes one depth-first ejection may expand.
+    pub eject_budget: usize,
     /// Scale that turns a change of cut length into a change comparable with PP.
     cut_scale: f64,
     seen: Vec<u32>,
@@ -71,6 +73,7 @@ impl<'g> State<'g> {
             members: vec![Vec::new(); k],
             pos: vec![0; n],
             shapes,
+            eject_budget: std::env::var("PBUDGET").ok().and_then(|b| b.parse().ok()).unwrap_or(3000),
             cut_scale: 1.0,
             seen: vec![0; n],
             target_mark: vec![0; n],
@@ -471,6 +474,72 @@ impl<'g> State<'g> {
         false
     }
 
+    /// Empties part p into its neighbours — peeling it from its boundary inwards, each unit
+    /// joining the lightest adjacent part at that moment, so every receiving part stays
+    /// connected — and removes it (the last part takes number p). Returns false, changing
+    /// nothing, when p touches no other part.
+    pub fn dissolve(&mut self, p: usize) -> bool {
+        let g = self.g;
+        let mut nb = Vec::new();
+        self.neighbour_parts(p, &mut nb);
+        if nb.is_empty() {
+            return false;
+        }
+        let stamp = self.next_stamp();
+        let mut queue: Vec<u32> = Vec::new();
+        for &v in &self.members[p] {
+            let v = v as usize;
+            if g.range(v).any(|e| self.part[g.adj[e] as usize] as usize != p) {
+                self.seen[v] = stamp;
+                queue.push(v as u32);
+            }
+        }
+        let mut head = 0;
+        while head < queue.len() {
+            let v = queue[head] as usize;
+            head += 1;
+            let mut best: Option<(f64, usize)> = None;
+            for e in g.range(v) {
+                let q = self.part[g.adj[e] as usize] as usize;
+                if q != p && best.is_none_or(|b| (self.load[q], q) < (b.0, b.1)) {
+                    best = Some((self.load[q], q));
+                }
+            }
+            let q = best.expect("queued vertices touch another part").1;
+            self.apply(v, q);
+            for e in g.range(v) {
+                let u = g.adj[e] as usize;
+                if self.part[u] as usize == p && self.seen[u] != stamp {
+                    self.seen[u] = stamp;
+                    queue.push(u as u32);
+                }
+            }
+        }
+        debug_assert!(self.members[p].is_empty());
+        self.remove_empty(p);
+        true
+    }
+
+    /// Removes empty part p; the last part is renumbered p.
+    fn remove_empty(&mut self, p: usize) {
+        let last = self.k - 1;
+        if p != last {
+            for i in 0..self.members[last].len() {
+                let v = self.members[last][i] as usize;
+                self.part[v] = p as u32;
+            }
+            self.members.swap(p, last);
+            self.load.swap(p, last);
+            self.area.swap(p, last);
+            self.perim.swap(p, last);
+        }
+        self.members.pop();
+        self.load.pop();
+        self.area.pop();
+        self.perim.pop();
+        self.k -= 1;
+    }
+
     /// Gives every empty part one vertex taken from the largest part.
     pub fn fill_empty(&mut self) {
         for e in 0..self.k {
@@ -603,7 +672,7 @@ impl<'g> State<'g> {
                 }
                 let mut pending = vec![p as u32];
                 let mut moved = Vec::new();
-                let mut budget = 3000;
+                let mut budget = self.eject_budget;
                 if self.eject(&mut pending, 8, b, &mut moved, &mut budget) {
                     progress = true;
                 }

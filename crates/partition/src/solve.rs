@@ -181,8 +181,11 @@ impl Ord for OrdF64 {
     }
 }
 
-/// As few parts as possible with every load ≤ cap: start from the lower bound ⌈W/cap⌉ and
-/// add a part until the division fits.
+/// As few parts as possible with every load ≤ cap. First a division with a little slack
+/// (about 10 % more parts than ⌈load/cap⌉, raised until it fits); then parts are dissolved
+/// one at a time, lightest first, into their neighbours, keeping the result only when
+/// balancing brings every load back under the cap; finally loads are evened out and
+/// shapes refined with the number of parts fixed.
 #[allow(clippy::too_many_arguments)]
 fn cap_search(
     g: &Graph,
@@ -195,23 +198,52 @@ fn cap_search(
     ctrl: &Control,
 ) -> Result<(Vec<u32>, usize), PartitionError> {
     let n = g.n();
-    let mut k = ((w / cap).ceil() as usize).clamp(1, n);
-    loop {
-        ctrl.check()?;
-        ctrl.report("cap-search", k, n);
-        let t = w / k as f64;
-        let b = Bounds { target: t, upper: cap, lower: (1.0 - tol) * t };
-        let assign = divide_piece(g, k, &b, shapes, attempts, &mut rng.fork(k as u64), ctrl)?;
+    let lower_bound = ((w / cap - 1e-9).ceil() as usize).clamp(1, n);
+    let fits = |assign: &[u32], k: usize| {
         let mut load = vec![0.0; k];
         for v in 0..n {
             load[assign[v] as usize] += g.w[v];
         }
-        if std::env::var("PDEBUG").is_ok() { eprintln!("piece n={n} w={w} k={k} over={:?}", load.iter().filter(|&&l| l > cap).collect::<Vec<_>>()); }
-        if k >= n || load.iter().all(|&l| l <= cap * (1.0 + 1e-12)) {
-            return Ok((assign, k));
+        load.iter().all(|&l| l <= cap * (1.0 + 1e-12))
+    };
+    let mut k = ((w / (0.9 * cap)).ceil() as usize).clamp(lower_bound, n);
+    let assign = loop {
+        ctrl.check()?;
+        ctrl.report("cap-search", k, n);
+        let b = Bounds { target: w / k as f64, upper: cap, lower: 0.0 };
+        let assign = divide_piece(g, k, &b, shapes, attempts, &mut rng.fork(k as u64), ctrl)?;
+        if std::env::var("PDEBUG").is_ok() { eprintln!("start k={k} fits={}", fits(&assign, k)); }
+        if k >= n || fits(&assign, k) {
+            break assign;
         }
-        k += 1;
+        k = (k + (k / 10).max(1)).min(n);
+    };
+    let mut s = State::new(g, k, assign, shapes);
+    let loose = Bounds { target: w / k as f64, upper: cap, lower: 0.0 };
+    'shrink: while s.k > lower_bound {
+        ctrl.check()?;
+        ctrl.report("cap-search", s.k, n);
+        let mut order: Vec<usize> = (0..s.k).collect();
+        order.sort_by(|&a, &b| s.load[a].total_cmp(&s.load[b]).then(a.cmp(&b)));
+        for &p in order.iter().take(40) {
+            let (snapshot, k0) = (s.part.clone(), s.k);
+            if s.dissolve(p) && s.balance(&loose, ctrl)? {
+                if std::env::var("PDEBUG").is_ok() { eprintln!("dissolved to k={}", s.k); }
+                continue 'shrink;
+            }
+            s = State::new(g, k0, snapshot, shapes);
+        }
+        break;
     }
+    let k = s.k;
+    let t = w / k as f64;
+    let b = Bounds { target: t, upper: cap, lower: (1.0 - tol) * t };
+    s.balance(&b, ctrl)?;
+    s.improve(&b, 12, rng, ctrl)?;
+    if std::env::var("PDEBUG").is_ok() {
+        eprintln!("piece n={n} w={w} lb={lower_bound} k={k} fits={}", fits(&s.part, k));
+    }
+    Ok((s.part, k))
 }
 
 /// Divides one connected piece into k parts within bounds; returns local part ids 0..k.

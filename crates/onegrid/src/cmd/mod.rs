@@ -55,6 +55,7 @@ pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
 
 /// `--kind` values: the transfer kinds of the app, by their names.
 pub fn kind_parser() -> impl clap::builder::TypedValueParser<Value = Kind> {
+    use clap::builder::TypedValueParser;
     clap::builder::PossibleValuesParser::new(Kind::ALL.map(Kind::as_str))
         .map(|s| Kind::parse(&s).expect("only listed kinds pass the parser"))
 }

@@ -18,7 +18,8 @@ pub struct Args {
 pub async fn run(_args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     let (listener, addr) = serving::bind(&settings.listen).await?;
     let app = super::open_app(settings).await?;
-    tracing::info!(database = %settings.database_display(), "database ready");
+    let backend = if settings.is_postgres() { "postgresql" } else { "sqlite" };
+    tracing::info!(backend, database = %settings.database_display(), "database ready");
     println!("OneGrid listening on http://{addr}");
     serving::flush();
     serving::serve(app, listener).await?;

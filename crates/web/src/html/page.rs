@@ -46,7 +46,9 @@ impl<'a> Page<'a> {
             Ok(html) => (status, Html(html)).into_response(),
             Err(e) => {
                 tracing::error!(error = %e, template, "template failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, "template error").into_response()
+                // Debug builds show the template error, so tests that hit the page report it.
+                let body = if cfg!(debug_assertions) { format!("template error: {e:#}") } else { "template error".to_string() };
+                (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
             }
         }
     }
