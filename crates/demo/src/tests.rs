@@ -632,3 +632,16 @@ fn d4_many_seeds_stay_consistent() {
         assert_eq!(rules, planted, "seed {seed}: {:#?}", report.findings);
     }
 }
+
+#[test]
+fn d4_every_micro_grid_is_located_at_its_centroid() {
+    use geo::Centroid;
+    use onegrid_domain::geometry::AreaIndex;
+    let d = &demo().data;
+    let mgs: Vec<_> = d.areas.iter().filter(|a| a.level == Level::MicroGrid).collect();
+    let index = AreaIndex::new(mgs.iter().enumerate().map(|(i, a)| (i as i64, a.boundary.clone().unwrap())).collect());
+    for (i, a) in mgs.iter().enumerate() {
+        let c = a.boundary.as_ref().unwrap().centroid().unwrap();
+        assert_eq!(index.containing(c.y(), c.x()), vec![i as i64], "{}", a.code);
+    }
+}

@@ -26,21 +26,23 @@ pub struct Cli {
     pub command: Command,
 }
 
+const GLOBAL: &str = "Global options";
+
 /// Accepted by every subcommand, before or after its name.
 #[derive(Debug, Clone, Default, Args)]
 pub struct GlobalArgs {
     /// Directory for local data; the SQLite database is <DIR>/onegrid.db [default: ./onegrid-data]
-    #[arg(long, global = true, env = "ONEGRID_DATA_DIR", value_name = "DIR")]
+    #[arg(long, global = true, env = "ONEGRID_DATA_DIR", value_name = "DIR", help_heading = GLOBAL)]
     pub data_dir: Option<PathBuf>,
 
     /// postgres://user:password@host/db for PostgreSQL; any other value is a SQLite file path
     /// [default: <data-dir>/onegrid.db]
-    #[arg(long, global = true, env = "ONEGRID_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(long, global = true, env = "ONEGRID_DATABASE_URL", value_name = "URL", hide_env_values = true, help_heading = GLOBAL)]
     pub database_url: Option<String>,
 
     /// TOML file with the keys data_dir, database_url and listen; flags and ONEGRID_* variables
     /// override what it says
-    #[arg(long, global = true, env = "ONEGRID_CONFIG", value_name = "FILE")]
+    #[arg(long, global = true, env = "ONEGRID_CONFIG", value_name = "FILE", help_heading = GLOBAL)]
     pub config: Option<PathBuf>,
 }
 
@@ -147,7 +149,7 @@ mod tests {
         let c = parse(&["demo", "--listen", "127.0.0.1:0", "--seed", "7", "--no-serve", "--data-dir", "x"]).unwrap();
         let Command::Demo(d) = c.command else { panic!("demo expected") };
         assert_eq!(d.listen.as_deref(), Some("127.0.0.1:0"));
-        assert_eq!(d.seed, Some(7));
+        assert_eq!(d.seed, 7);
         assert!(d.no_serve);
     }
 

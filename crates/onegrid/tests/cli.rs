@@ -211,3 +211,34 @@ fn d4_demo_twice_loads_once_and_prints_the_same_sign_ins() {
     assert_eq!(o.status.code(), Some(2), "the demo street has planted findings: {}", stdout(&o));
     assert!(stdout(&o).contains("building_unassigned"), "{}", stdout(&o));
 }
+
+/// `serve` prints its address, answers, and on SIGTERM finishes and exits with status 0.
+#[cfg(unix)]
+#[test]
+fn i4_serve_answers_and_stops_on_sigterm() {
+    use std::io::{BufRead, BufReader, Read};
+
+    let d = TempDir::new("serve");
+    let mut child = onegrid()
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .args(data_dir_args(&d))
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn onegrid serve");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let addr = line.trim().strip_prefix("OneGrid listening on http://").unwrap_or_else(|| panic!("unexpected first line: {line:?}"));
+
+    let mut conn = std::net::TcpStream::connect(addr).expect("the server accepts connections");
+    conn.write_all(b"GET /healthz HTTP/1.1\r\nHost: onegrid\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    conn.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits with 0, got {status}");
+}

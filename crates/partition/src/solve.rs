@@ -307,8 +307,12 @@ fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl
         if l == levels || l == 0 {
             s.enforce_contiguity();
         }
-        s.balance(b, ctrl)?;
+        let dbg = std::env::var("PDEBUG3").is_ok();
+        if dbg { eprintln!("level {l} n={} k={k} before: viol {:.3} max {:.3}", gl.n(), s.violation(b), s.load.iter().fold(0.0f64, |m, &x| m.max(x)) / b.target); }
+        let ok = s.balance(b, ctrl)?;
+        if dbg { eprintln!("   balanced {ok}: viol {:.3} max {:.3} obj {:.3}", s.violation(b), s.load.iter().fold(0.0f64, |m, &x| m.max(x)) / b.target, s.objective()); }
         s.improve(b, if l == 0 { 12 } else { 6 }, rng, ctrl)?;
+        if dbg { eprintln!("   improved: obj {:.3}", s.objective()); }
         if l == 0 {
             s.balance(b, ctrl)?;
             s.improve(b, 4, rng, ctrl)?;

@@ -3,7 +3,7 @@
 (function () {
   var el = document.getElementById('map');
   var status = document.getElementById('map-status');
-  var map = L.map(el, { attributionControl: false, preferCanvas: false });
+  var map = L.map(el, { attributionControl: false, preferCanvas: false, zoomSnap: 0.25 });
   if (el.dataset.tileUrl) { L.tileLayer(el.dataset.tileUrl, { maxZoom: 19 }).addTo(map); }
   var palette = ['#e6194b', '#3cb44b', '#ffe119', '#4363d8', '#f58231', '#911eb4', '#46f0f0', '#f032e6',
     '#bcf60c', '#fabebe', '#008080', '#e6beff', '#9a6324', '#fffac8', '#800000', '#aaffc3'];
@@ -36,6 +36,6 @@
     }).addTo(map);
     map.fitBounds(layer.getBounds());
     layer.eachLayer(function (l) { if (l._path) { l._path.setAttribute('data-micro-grid-id', l.feature.properties.id); } });
-    status.textContent = String(features.length);
+    status.textContent = features.length + ' · ' + el.dataset.count;
   }).catch(function (e) { status.textContent = e.message; });
 })();

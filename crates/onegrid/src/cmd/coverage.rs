@@ -111,7 +111,8 @@ fn describe(f: &Finding, r: &CoverageReport) -> String {
         Finding::MicroGridWithoutLeader { micro_grid } => format!("{} has no micro-grid leader", subject(micro_grid)),
         Finding::MicroGridWithoutFullTimeWorker { micro_grid } => format!("{} has no full-time grid worker", subject(micro_grid)),
         Finding::LiaisonOverloaded { person, households, max } => {
-            format!("building leader {} ({}) serves {households} households, more than {max}", person.name, person.code)
+            let who = if person.code.is_empty() { person.name.clone() } else { format!("{} ({})", person.name, person.code) };
+            format!("building leader {who} serves {households} households, more than {max}")
         }
         Finding::GridUnderstaffed { grid, full_time, part_time } => format!(
             "{} has {full_time} full-time and {part_time} part-time workers; the policy asks for {} and {}",

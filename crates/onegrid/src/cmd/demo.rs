@@ -16,9 +16,8 @@ pub struct Args {
     pub listen: Option<String>,
 
     /// Seed of the generated street; the same seed always gives the same street
-    /// [default: onegrid_demo::DEFAULT_SEED]
-    #[arg(long, env = "ONEGRID_SEED", value_name = "N")]
-    pub seed: Option<u64>,
+    #[arg(long, env = "ONEGRID_SEED", value_name = "N", default_value_t = onegrid_demo::DEFAULT_SEED)]
+    pub seed: u64,
 
     /// Load the demo data and print the sign-ins, then exit without serving
     #[arg(long)]
@@ -26,7 +25,7 @@ pub struct Args {
 }
 
 pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
-    let seed = args.seed.unwrap_or(onegrid_demo::DEFAULT_SEED);
+    let seed = args.seed;
     // Bind first: a port in use is reported before a long load, not after it.
     let bound = if args.no_serve { None } else { Some(serving::bind(&settings.listen).await?) };
     let app = super::open_app(settings).await?;
