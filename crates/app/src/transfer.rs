@@ -484,7 +484,8 @@ impl App {
         load::load(&mut tx, &parsed.data).await.map_err(AppError::from)?;
         audit::record(&mut tx, NewEvent {
             street_id: actor.home_street(),
-            user_id: Some(actor.user.id),
+            // The console operator (`onegrid import` without --as) has no account row.
+            user_id: (actor.user.id > 0).then_some(actor.user.id),
             action: "import",
             entity: kind.as_str(),
             entity_id: None,

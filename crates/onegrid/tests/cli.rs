@@ -119,6 +119,10 @@ fn r3_user_add_with_a_short_password_names_the_field() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).starts_with("error: password: "), "no password source is a field error: {}", stderr(&o));
 
+    let o = run(onegrid().args(["user", "add", "chen.jing"]).args(data_dir_args(&d)).env("ONEGRID_PASSWORD", "a-long-enough-password"));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).starts_with("error: person: "), "an account needs a person or --superuser: {}", stderr(&o));
+
     let out = ok(run_with_stdin(onegrid().args(["user", "add", "chen.jing", "--superuser", "--password-stdin"]).args(data_dir_args(&d)), "a-long-enough-password\n"));
     assert!(out.contains("created user chen.jing"), "{out}");
     let o = run(onegrid().args(["user", "add", "chen.jing", "--superuser"]).args(data_dir_args(&d)).env("ONEGRID_PASSWORD", "another-long-password"));

@@ -76,6 +76,7 @@ pub mod report;
 mod coarsen;
 mod graph;
 mod initial;
+mod recombine;
 mod refine;
 mod rng;
 mod solve;

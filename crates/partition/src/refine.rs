@@ -73,7 +73,7 @@ impl<'g> State<'g> {
             members: vec![Vec::new(); k],
             pos: vec![0; n],
             shapes,
-            eject_budget: std::env::var("PBUDGET").ok().and_then(|b| b.parse().ok()).unwrap_or(3000),
+            eject_budget: 100,
             cut_scale: 1.0,
             seen: vec![0; n],
             target_mark: vec![0; n],
@@ -209,6 +209,53 @@ impl<'g> State<'g> {
             }
         }
         false
+    }
+
+    /// v and the pieces of its part that removing v would cut off, all but the heaviest
+    /// piece (which stays). None when v is the whole part or the branch is over half of it.
+    fn branch(&mut self, v: usize) -> Option<Vec<u32>> {
+        let g = self.g;
+        let a = self.part[v];
+        let size = self.members[a as usize].len();
+        let stamp = self.next_stamp();
+        self.seen[v] = stamp;
+        let mut pieces: Vec<(f64, Vec<u32>)> = Vec::new();
+        for e in g.range(v) {
+            let s0 = g.adj[e] as usize;
+            if self.part[s0] != a || self.seen[s0] == stamp {
+                continue;
+            }
+            self.seen[s0] = stamp;
+            let mut list = vec![s0 as u32];
+            let mut w = 0.0;
+            let mut head = 0;
+            while head < list.len() {
+                let x = list[head] as usize;
+                head += 1;
+                w += g.w[x];
+                for f in g.range(x) {
+                    let u = g.adj[f] as usize;
+                    if self.part[u] == a && self.seen[u] != stamp {
+                        self.seen[u] = stamp;
+                        list.push(u as u32);
+                    }
+                }
+            }
+            pieces.push((w, list));
+        }
+        if pieces.is_empty() {
+            return None;
+        }
+        let keep = (0..pieces.len())
+            .max_by(|&i, &j| pieces[i].0.total_cmp(&pieces[j].0).then(pieces[i].1.len().cmp(&pieces[j].1.len())).then(j.cmp(&i)))
+            .unwrap();
+        let mut out = vec![v as u32];
+        for (i, p) in pieces.into_iter().enumerate() {
+            if i != keep {
+                out.extend(p.1);
+            }
+        }
+        (2 * out.len() <= size).then_some(out)
     }
 
     /// Change of the objective if v moves from its part a to b; `la`/`lb` are v's shared
@@ -417,6 +464,27 @@ impl<'g> State<'g> {
                 }
             }
             if !moved {
+                // Every candidate holds its part together: move one with the branch it
+                // would cut off (still connected to `to` through it).
+                for i in 0..cands.len().min(8) {
+                    let v = cands[i].2 as usize;
+                    if cands[i].0 <= 0.0 {
+                        continue;
+                    }
+                    let Some(branch) = self.branch(v) else { continue };
+                    let bw: f64 = branch.iter().map(|&u| g.w[u as usize]).sum();
+                    if self.load[to] + bw > to_limit || bw >= 2.0 * want + cands[i].0 {
+                        continue;
+                    }
+                    for &u in &branch {
+                        self.apply(u as usize, to);
+                        log.push((u, from as u32));
+                    }
+                    moved = true;
+                    break;
+                }
+            }
+            if !moved {
                 return false;
             }
         }
@@ -428,18 +496,21 @@ impl<'g> State<'g> {
     /// passing on what it received. Tries the nearest few end parts; keeps the first chain
     /// that lowers the total excess of the parts involved and undoes the others.
     fn chain(&mut self, a: usize, over: bool, b: &Bounds, log: &mut Vec<(u32, u32)>) -> bool {
-        let (order, prev) = self.part_bfs(a, 96);
-        let mut tries = 0;
+        let (order, prev) = self.part_bfs(a, 128);
+        // End parts with room (or surplus), nearest and roomiest first.
+        let mut hop = vec![0u32; self.k];
+        let mut targets: Vec<(f64, u32)> = Vec::new();
         for &t in &order[1..] {
             let t = t as usize;
-            let fits = if over { self.load[t] < b.upper } else { self.load[t] > b.lower };
-            if !fits {
-                continue;
+            hop[t] = hop[prev[t] as usize] + 1;
+            let room = if over { b.upper - self.load[t] } else { self.load[t] - b.lower };
+            if room > 0.0 {
+                targets.push((room * 0.6f64.powi(hop[t] as i32 - 1), t as u32));
             }
-            tries += 1;
-            if tries > 6 {
-                break;
-            }
+        }
+        targets.sort_unstable_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)));
+        for &(_, t) in targets.iter().take(8) {
+            let t = t as usize;
             let mut path = vec![t];
             let mut c = t;
             while c != a {
@@ -679,17 +750,6 @@ impl<'g> State<'g> {
             }
             if !progress {
                 break;
-            }
-        }
-        if std::env::var("PDEBUG2").is_ok() {
-            let mut nb = Vec::new();
-            for p in 0..self.k {
-                if self.load[p] > b.upper {
-                    self.neighbour_parts(p, &mut nb);
-                    let ws: Vec<f64> = self.members[p].iter().map(|&v| self.g.w[v as usize]).collect();
-                    let nl: Vec<f64> = nb.iter().map(|&q| self.load[q as usize]).collect();
-                    eprintln!("over {p} load {} ws {:?} nbr loads {:?} (upper {}, n {})", self.load[p], ws, nl, b.upper, self.g.n());
-                }
             }
         }
         Ok(self.violation(b) <= 1e-9)

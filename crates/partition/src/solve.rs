@@ -141,7 +141,10 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
             Policy::Parts(_) => {
                 let k = ks[i];
                 let t = piece_w[i] / k as f64;
-                let b = Bounds { target: t, upper: (1.0 + tol) * t.max(global_target), lower: (1.0 - tol) * t };
+                // The goal is max/(total/K) ≤ 1 + tol; a piece whose own mean load is higher
+                // (pieces with few units) gets a little slack above its mean.
+                let upper = ((1.0 + tol) * global_target).max(t * (1.0 + tol / 5.0));
+                let b = Bounds { target: t, upper, lower: (1.0 - tol) * t };
                 (divide_piece(&sub, k, &b, facts.shapes, options.attempts, &mut prng, ctrl)?, k)
             }
             Policy::Cap(cap) => cap_search(&sub, piece_w[i], cap, tol, facts.shapes, options.attempts, &mut prng, ctrl)?,
@@ -212,7 +215,6 @@ fn cap_search(
         ctrl.report("cap-search", k, n);
         let b = Bounds { target: w / k as f64, upper: cap, lower: 0.0 };
         let assign = divide_piece(g, k, &b, shapes, attempts, &mut rng.fork(k as u64), ctrl)?;
-        if std::env::var("PDEBUG").is_ok() { eprintln!("start k={k} fits={}", fits(&assign, k)); }
         if k >= n || fits(&assign, k) {
             break assign;
         }
@@ -228,7 +230,6 @@ fn cap_search(
         for &p in order.iter().take(40) {
             let (snapshot, k0) = (s.part.clone(), s.k);
             if s.dissolve(p) && s.balance(&loose, ctrl)? {
-                if std::env::var("PDEBUG").is_ok() { eprintln!("dissolved to k={}", s.k); }
                 continue 'shrink;
             }
             s = State::new(g, k0, snapshot, shapes);
@@ -240,9 +241,6 @@ fn cap_search(
     let b = Bounds { target: t, upper: cap, lower: (1.0 - tol) * t };
     s.balance(&b, ctrl)?;
     s.improve(&b, 12, rng, ctrl)?;
-    if std::env::var("PDEBUG").is_ok() {
-        eprintln!("piece n={n} w={w} lb={lower_bound} k={k} fits={}", fits(&s.part, k));
-    }
     Ok((s.part, k))
 }
 
@@ -307,15 +305,13 @@ fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl
         if l == levels || l == 0 {
             s.enforce_contiguity();
         }
-        let dbg = std::env::var("PDEBUG3").is_ok();
-        if dbg { eprintln!("level {l} n={} k={k} before: viol {:.3} max {:.3}", gl.n(), s.violation(b), s.load.iter().fold(0.0f64, |m, &x| m.max(x)) / b.target); }
-        let ok = s.balance(b, ctrl)?;
-        if dbg { eprintln!("   balanced {ok}: viol {:.3} max {:.3} obj {:.3}", s.violation(b), s.load.iter().fold(0.0f64, |m, &x| m.max(x)) / b.target, s.objective()); }
+        s.balance(b, ctrl)?;
         s.improve(b, if l == 0 { 12 } else { 6 }, rng, ctrl)?;
-        if dbg { eprintln!("   improved: obj {:.3}", s.objective()); }
         if l == 0 {
             s.balance(b, ctrl)?;
-            s.improve(b, 4, rng, ctrl)?;
+            if s.recombine(b, 3, rng, ctrl)? > 0 {
+                s.improve(b, 4, rng, ctrl)?;
+            }
             // Refinement never splits a part; this is the belt to those braces.
             let fixed = s.enforce_contiguity();
             debug_assert_eq!(fixed, 0);

@@ -31,8 +31,8 @@ pub struct AddArgs {
     /// Sign-in name: 2–64 letters, digits, '.', '_' or '-'
     pub username: String,
 
-    /// Code of the person this account belongs to
-    #[arg(long, value_name = "CODE", required_unless_present = "superuser")]
+    /// Code of the person this account belongs to (required unless --superuser)
+    #[arg(long, value_name = "CODE")]
     pub person: Option<String>,
 
     /// Make the account a superuser: every permission on every street
