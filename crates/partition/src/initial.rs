@@ -36,7 +36,7 @@ struct Scratch {
     heap: BinaryHeap<Key>,
 }
 
-pub(crate) fn initial(g: &Graph, k: usize, rng: &mut Rng) -> Vec<u32> {
+pub(crate) fn initial(g: &Graph, k: usize, directions: usize, rng: &mut Rng) -> Vec<u32> {
     let n = g.n();
     let mut part = vec![0u32; n];
     let mut s = Scratch { owner: vec![0; n], side: vec![0; n], stamp: 0, heap: BinaryHeap::new() };
@@ -51,7 +51,7 @@ pub(crate) fn initial(g: &Graph, k: usize, rng: &mut Rng) -> Vec<u32> {
         }
         let k1 = k / 2;
         let k2 = k - k1;
-        let (one, two) = bisect(g, &verts, id, k1, k2, &mut s, rng);
+        let (one, two) = bisect(g, &verts, id, k1, k2, directions, &mut s, rng);
         let (id1, id2) = (next_id, next_id + 1);
         next_id += 2;
         for &v in &one {
@@ -66,7 +66,8 @@ pub(crate) fn initial(g: &Graph, k: usize, rng: &mut Rng) -> Vec<u32> {
     part
 }
 
-fn bisect(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, s: &mut Scratch, rng: &mut Rng) -> (Vec<u32>, Vec<u32>) {
+#[allow(clippy::too_many_arguments)]
+fn bisect(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, directions: usize, s: &mut Scratch, rng: &mut Rng) -> (Vec<u32>, Vec<u32>) {
     // Principal axis of the set (mass-weighted).
     let (mut m, mut mx, mut my) = (0.0, 0.0, 0.0);
     for &v in verts {
@@ -86,7 +87,8 @@ fn bisect(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, s: &mut Scrat
     }
     let theta = 0.5 * (2.0 * sxy).atan2(sxx - syy);
     let jitter = (rng.unit() - 0.5) * 0.2;
-    let angles: &[f64] = if verts.len() > 4000 { &[0.0] } else { &[0.0, 0.35, -0.35] };
+    let all = [0.0, 0.35, -0.35, 0.7, -0.7, std::f64::consts::FRAC_PI_2];
+    let angles = &all[..if verts.len() > 4000 { 1 } else { directions.clamp(1, all.len()) }];
     let total: f64 = verts.iter().map(|&v| g.w[v as usize]).sum();
     let want = total * k1 as f64 / (k1 + k2) as f64;
     let mut best: Option<(f64, Vec<u32>)> = None;

@@ -40,6 +40,8 @@ impl State<'_> {
         let g = self.g;
         let mut improved = 0;
         let mut local = vec![u32::MAX; g.n()];
+        // Pairs already tried stay hopeless until one of the two parts changes.
+        let mut dirty = vec![true; self.k];
         for _ in 0..rounds {
             // Adjacent pairs, worst first.
             let mut pairs: Vec<(u32, u32)> = Vec::new();
@@ -47,7 +49,7 @@ impl State<'_> {
                 let p = self.part[v];
                 for e in g.range(v) {
                     let q = self.part[g.adj[e] as usize];
-                    if p < q {
+                    if p < q && (dirty[p as usize] || dirty[q as usize]) {
                         pairs.push((p, q));
                     }
                 }
@@ -58,14 +60,18 @@ impl State<'_> {
                 pairs.iter().map(|&(p, q)| (self.pair_score(p as usize, q as usize), p, q)).collect();
             scored.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then((x.1, x.2).cmp(&(y.1, y.2))));
             let mut round_gain = 0;
+            let mut next_dirty = vec![false; self.k];
             for (i, &(_, p, q)) in scored.iter().enumerate() {
                 if i % 16 == 0 {
                     ctrl.check()?;
                 }
                 if self.try_pair(p as usize, q as usize, b, rng, ctrl, &mut local)? {
                     round_gain += 1;
+                    next_dirty[p as usize] = true;
+                    next_dirty[q as usize] = true;
                 }
             }
+            dirty = next_dirty;
             improved += round_gain;
             if round_gain == 0 {
                 break;
@@ -88,11 +94,11 @@ impl State<'_> {
             upper: b.upper.max(self.load[p].max(self.load[q])),
             lower: b.lower.min(self.load[p].min(self.load[q])),
         };
-        let start = initial(&sub, 2, rng);
+        let start = initial(&sub, 2, std::env::var("PDIR").ok().and_then(|v| v.parse().ok()).unwrap_or(3), rng);
         let mut s = State::new(&sub, 2, start, self.shapes);
         s.fill_empty();
         s.balance(&pb, ctrl)?;
-        s.improve(&pb, 6, rng, ctrl)?;
+        s.improve(&pb, std::env::var("PPASS").ok().and_then(|v| v.parse().ok()).unwrap_or(6), rng, ctrl)?;
         if s.members[0].is_empty() || s.members[1].is_empty() || s.violation(&pb) > 1e-12 {
             return Ok(false);
         }

@@ -262,6 +262,7 @@ pub(crate) fn divide_piece(
         return Ok((0..n as u32).collect());
     }
     let attempts = match attempts {
+        0 if std::env::var("PATT").is_ok() => std::env::var("PATT").unwrap().parse().unwrap(),
         0 if n <= 1000 => 6,
         0 if n <= 6000 => 3,
         0 => 1,
@@ -281,7 +282,22 @@ pub(crate) fn divide_piece(
             best = Some((over, obj, s.part));
         }
     }
-    Ok(best.unwrap().2)
+    // Recombine adjacent pairs of the best attempt, then polish.
+    let part = best.unwrap().2;
+    let mut s = State::new(g, k, part, shapes);
+    let t0 = std::time::Instant::now();
+    let o0 = s.objective();
+    let rc = s.recombine(b, std::env::var("PROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3), rng, ctrl)?;
+    if std::env::var("PT").is_ok() { eprintln!("recombine {rc} pairs {:.1} ms obj {o0:.3} -> {:.3}", t0.elapsed().as_secs_f64()*1e3, s.objective()); }
+    if rc > 0 {
+        s.improve(b, 4, rng, ctrl)?;
+    }
+    let fixed = s.enforce_contiguity();
+    debug_assert_eq!(fixed, 0);
+    if fixed > 0 {
+        s.balance(b, ctrl)?;
+    }
+    Ok(s.part)
 }
 
 fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl: &Control) -> Result<Vec<u32>, PartitionError> {
@@ -292,7 +308,7 @@ fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl
     let h = coarsen(g, stop_at, max_w, shapes, rng);
     let levels = h.levels.len();
     let coarsest = h.levels.last().unwrap_or(g);
-    let mut part = initial(coarsest, k, rng);
+    let mut part = initial(coarsest, k, 3, rng);
     for l in (0..=levels).rev() {
         ctrl.check()?;
         let gl = if l == 0 { g } else { &h.levels[l - 1] };
@@ -309,9 +325,7 @@ fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl
         s.improve(b, if l == 0 { 12 } else { 6 }, rng, ctrl)?;
         if l == 0 {
             s.balance(b, ctrl)?;
-            if s.recombine(b, 3, rng, ctrl)? > 0 {
-                s.improve(b, 4, rng, ctrl)?;
-            }
+            s.improve(b, 4, rng, ctrl)?;
             // Refinement never splits a part; this is the belt to those braces.
             let fixed = s.enforce_contiguity();
             debug_assert_eq!(fixed, 0);
