@@ -63,7 +63,8 @@ pub enum Command {
     /// Manage sign-in accounts and API tokens
     #[command(subcommand)]
     User(cmd::user::Command),
-    // Partition(partition_cmd::Args), — the lead wires `onegrid partition` here (SPEC G).
+    /// Divide buildings into contiguous, balanced, compact micro-grids, or score a division (G1–G2)
+    Partition(cmd::partition::PartitionArgs),
 }
 
 /// `ADDR:PORT` as `--listen` takes it: a host name or IP address and a port. The address is

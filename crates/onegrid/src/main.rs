@@ -5,7 +5,6 @@ mod cli;
 mod cmd;
 mod config;
 mod failure;
-// mod partition_cmd;
 
 use std::process::ExitCode;
 

@@ -2,6 +2,7 @@
 //!
 //! synthetic city  [UNITS] [PARTS]   default 100000 units → 2000 parts (K policy)
 //! synthetic street [BUILDINGS] [CAP] default 5000 buildings, cap 40 households
+//! synthetic points [POINTS] [PARTS]  default 100000 random points → 2000 parts (no shapes)
 //!
 //! The city is a jittered grid of square plots (20 m) whose adjacency is rook adjacency with
 //! shared sides as edge lengths; every 8th row and column is a road along which 80 % of the
@@ -27,7 +28,11 @@ fn city(n: usize, max_households: u32, seed: u64) -> Problem {
     let mut units = Vec::with_capacity(n);
     for i in 0..n {
         let (r, c) = (i / side, i % side);
-        let w = if rng.next() < 0.15 { 0.0 } else { 1.0 + (rng.next() * max_households as f64).floor().min(max_households as f64 - 1.0) };
+        let w = if rng.next() < 0.15 {
+            0.0
+        } else {
+            1.0 + (rng.next() * max_households as f64).floor().min(max_households as f64 - 1.0)
+        };
         units.push(Unit {
             weight: w,
             x: c as f64 * cell + (rng.next() - 0.5) * 4.0,
@@ -74,8 +79,22 @@ fn main() {
             let cap = num(2, 40.0);
             (city(n, 5, 11), Options::cap(cap))
         }
+        "points" => {
+            // Random points (no shapes): the k-nearest-neighbour fallback and the cut objective.
+            let n = num(1, 100_000.0) as usize;
+            let k = num(2, 2000.0) as usize;
+            let mut rng = Lcg(5);
+            let pos: Vec<[f64; 2]> = (0..n).map(|_| [rng.next() * 5000.0, rng.next() * 5000.0]).collect();
+            let units = pos.iter().map(|p| Unit::point(1.0 + (rng.next() * 40.0).floor(), p[0], p[1])).collect();
+            let t = Instant::now();
+            let mut pairs = onegrid_partition::geometry::knn_edges(&pos, onegrid_partition::geometry::KNN);
+            pairs.extend(onegrid_partition::geometry::join_components(&pos, &pairs));
+            eprintln!("k-nearest-neighbour graph of {n} points in {:.3} s", t.elapsed().as_secs_f64());
+            let edges = pairs.into_iter().map(|(u, v)| Edge { u, v, length: None }).collect();
+            (Problem { units, edges, groups: None }, Options::parts(k))
+        }
         other => {
-            eprintln!("unknown mode {other}: city | street");
+            eprintln!("unknown mode {other}: city | street | points");
             std::process::exit(2);
         }
     };

@@ -180,14 +180,23 @@ fn polygon(rings: Vec<Vec<Vec<f64>>>, row: &Row) -> Result<Polygon, ParseError> 
             r.pop();
         }
         if r.len() < 3 {
-            return Err(ParseError::new(row.clone(), Some("geometry.coordinates"), "a polygon ring needs at least 3 distinct positions"));
+            return Err(ParseError::new(
+                row.clone(),
+                Some("geometry.coordinates"),
+                "a polygon ring needs at least 3 distinct positions",
+            ));
         }
         out.push(r);
     }
     Ok(out)
 }
 
-fn number(props: &serde_json::Map<String, Value>, key: &str, row: &Row, required: bool) -> Result<Option<f64>, ParseError> {
+fn number(
+    props: &serde_json::Map<String, Value>,
+    key: &str,
+    row: &Row,
+    required: bool,
+) -> Result<Option<f64>, ParseError> {
     let field = format!("properties.{key}");
     match props.get(key) {
         None | Some(Value::Null) if !required => Ok(None),
@@ -219,13 +228,21 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
         let id = match id_val.and_then(Value::as_u64) {
             Some(id) if (id as usize) < n => id as usize,
             Some(id) => {
-                return Err(ParseError::new(row, Some("properties.id"), format!("must be in 0..{n} (ids are 0..n-1), got {id}")));
+                return Err(ParseError::new(
+                    row,
+                    Some("properties.id"),
+                    format!("must be in 0..{n} (ids are 0..n-1), got {id}"),
+                ));
             }
             None => {
                 return Err(ParseError::new(
                     row,
                     Some("properties.id"),
-                    format!("must be an integer 0..{}, got {}", n.saturating_sub(1), id_val.map_or("nothing".to_string(), |v| v.to_string())),
+                    format!(
+                        "must be an integer 0..{}, got {}",
+                        n.saturating_sub(1),
+                        id_val.map_or("nothing".to_string(), |v| v.to_string())
+                    ),
                 ));
             }
         };
@@ -257,7 +274,8 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
                 Shape::Polygons(vec![polygon(rings, &row)?])
             }
             "MultiPolygon" => {
-                let polys: Vec<Vec<Vec<Vec<f64>>>> = serde_json::from_str(coords).map_err(|e| bad(e, "MultiPolygon"))?;
+                let polys: Vec<Vec<Vec<Vec<f64>>>> =
+                    serde_json::from_str(coords).map_err(|e| bad(e, "MultiPolygon"))?;
                 if polys.is_empty() {
                     return Err(ParseError::new(row, Some("geometry.coordinates"), "an empty MultiPolygon"));
                 }
@@ -277,7 +295,13 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
             Shape::Polygons(ps) => {
                 let (a, pm, c) = geometry::polygon_measures(&ps);
                 (
-                    Unit { weight, x: c[0], y: c[1], area: Some(area.unwrap_or(a)), perimeter: Some(perim.unwrap_or(pm)) },
+                    Unit {
+                        weight,
+                        x: c[0],
+                        y: c[1],
+                        area: Some(area.unwrap_or(a)),
+                        perimeter: Some(perim.unwrap_or(pm)),
+                    },
                     Shape::Polygons(ps),
                 )
             }
@@ -288,7 +312,8 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
     let mut shapes = Vec::with_capacity(n);
     for (id, s) in slots.into_iter().enumerate() {
         // n features, ids unique and < n: every slot is filled.
-        let (u, s) = s.ok_or_else(|| ParseError::new(Row::File, Some("properties.id"), format!("no feature has id {id}")))?;
+        let (u, s) =
+            s.ok_or_else(|| ParseError::new(Row::File, Some("properties.id"), format!("no feature has id {id}")))?;
         units.push(u);
         shapes.push(s);
     }
@@ -299,7 +324,8 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
         lo_y = lo_y.min(u.y);
         hi_y = hi_y.max(u.y);
     }
-    let projection = if n > 0 { Projection::around((lo_x + hi_x) / 2.0, (lo_y + hi_y) / 2.0) } else { Projection::around(0.0, 0.0) };
+    let projection =
+        if n > 0 { Projection::around((lo_x + hi_x) / 2.0, (lo_y + hi_y) / 2.0) } else { Projection::around(0.0, 0.0) };
     for u in &mut units {
         let p = projection.project(u.x, u.y);
         u.x = p[0];
@@ -327,13 +353,18 @@ fn header<'a>(
     required: &[&str],
     optional: &[&str],
 ) -> Result<(Vec<usize>, Vec<Option<usize>>), ParseError> {
-    let (line, head) = rows.next().ok_or_else(|| ParseError::new(Row::File, None, "empty file (a header line is needed)"))?;
+    let (line, head) =
+        rows.next().ok_or_else(|| ParseError::new(Row::File, None, "empty file (a header line is needed)"))?;
     let find = |name: &str| head.iter().position(|h| h.eq_ignore_ascii_case(name));
     let req = required
         .iter()
         .map(|&name| {
             find(name).ok_or_else(|| {
-                ParseError::new(Row::Line(line), Some(name), format!("header must name the columns {}", required.join(",")))
+                ParseError::new(
+                    Row::Line(line),
+                    Some(name),
+                    format!("header must name the columns {}", required.join(",")),
+                )
             })
         })
         .collect::<Result<_, _>>()?;
@@ -370,7 +401,13 @@ pub fn parse_edges_csv(text: &str, n: usize) -> Result<Vec<Edge>, ParseError> {
             None => None,
             Some(s) => match s.parse::<f64>() {
                 Ok(x) if x.is_finite() && x >= 0.0 => Some(x),
-                _ => return Err(ParseError::new(Row::Line(line), Some("shared_m"), format!("must be a number ≥ 0, got {s:?}"))),
+                _ => {
+                    return Err(ParseError::new(
+                        Row::Line(line),
+                        Some("shared_m"),
+                        format!("must be a number ≥ 0, got {s:?}"),
+                    ));
+                }
             },
         };
         edges.push(Edge { u, v, length });
@@ -387,11 +424,9 @@ fn parse_per_unit(text: &str, n: usize, column: &str) -> Result<Vec<u32>, ParseE
     for (line, f) in rows {
         let id = unit_id(field(&f, req[0], line, "id")?, line, "id", n)? as usize;
         let s = field(&f, req[1], line, column)?;
-        let p = s
-            .parse::<u32>()
-            .ok()
-            .filter(|&p| p != u32::MAX)
-            .ok_or_else(|| ParseError::new(Row::Line(line), Some(column), format!("must be an integer ≥ 0, got {s:?}")))?;
+        let p = s.parse::<u32>().ok().filter(|&p| p != u32::MAX).ok_or_else(|| {
+            ParseError::new(Row::Line(line), Some(column), format!("must be an integer ≥ 0, got {s:?}"))
+        })?;
         if out[id] != u32::MAX {
             return Err(ParseError::new(
                 Row::Line(line),

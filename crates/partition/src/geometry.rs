@@ -205,11 +205,8 @@ pub fn shared_boundaries(polys: &[&[Polygon]], proj: &Projection) -> Vec<Edge> {
         }
         start = end;
     }
-    let mut edges: Vec<Edge> = shared
-        .into_iter()
-        .filter(|&(_, l)| l > tol)
-        .map(|((u, v), l)| Edge { u, v, length: Some(l) })
-        .collect();
+    let mut edges: Vec<Edge> =
+        shared.into_iter().filter(|&(_, l)| l > tol).map(|((u, v), l)| Edge { u, v, length: Some(l) }).collect();
     edges.sort_unstable_by_key(|e| (e.u, e.v));
     edges
 }

@@ -73,14 +73,11 @@ impl Graph {
         if let Some(g) = &p.groups
             && g.len() != n
         {
-            return Err(PartitionError::Invalid(format!(
-                "groups: {} entries for {n} units",
-                g.len()
-            )));
+            return Err(PartitionError::Invalid(format!("groups: {} entries for {n} units", g.len())));
         }
         let lengths = !p.edges.is_empty() && p.edges.iter().all(|e| e.length.is_some());
-        let shapes = p.units.iter().all(|u| u.area.is_some() && u.perimeter.is_some())
-            && (lengths || p.edges.is_empty());
+        let shapes =
+            p.units.iter().all(|u| u.area.is_some() && u.perimeter.is_some()) && (lengths || p.edges.is_empty());
         let mut list: Vec<(u32, u32, f64)> = Vec::with_capacity(p.edges.len() * 2);
         for (i, e) in p.edges.iter().enumerate() {
             if e.u as usize >= n || e.v as usize >= n {
@@ -143,10 +140,7 @@ impl Graph {
         for (i, &v) in verts.iter().enumerate() {
             local[v as usize] = i as u32;
         }
-        let mut g = Graph {
-            xadj: Vec::with_capacity(verts.len() + 1),
-            ..Default::default()
-        };
+        let mut g = Graph { xadj: Vec::with_capacity(verts.len() + 1), ..Default::default() };
         g.xadj.push(0);
         for &v in verts {
             let v = v as usize;
@@ -267,5 +261,36 @@ impl Graph {
             count += 1;
         }
         (comp, count)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Edge, Unit};
+
+    fn square_row(n: usize) -> Problem {
+        let units = (0..n)
+            .map(|i| Unit { weight: 1.0, x: i as f64 * 10.0, y: 0.0, area: Some(100.0), perimeter: Some(40.0) })
+            .collect();
+        let mut edges: Vec<Edge> = (0..n as u32 - 1).map(|i| Edge { u: i, v: i + 1, length: Some(10.0) }).collect();
+        edges.push(Edge { u: 1, v: 0, length: Some(10.0) }); // the same edge again, reversed
+        Problem { units, edges, groups: None }
+    }
+
+    #[test]
+    fn g1_graph_merges_duplicate_edges_and_contracts_shapes() {
+        let (g, facts) = Graph::from_problem(&square_row(4)).unwrap();
+        assert!(facts.shapes && facts.lengths);
+        assert_eq!(g.adj.len(), 6);
+        let c = g.contract(&[0, 0, 1, 1], 2);
+        assert_eq!(c.w, vec![2.0, 2.0]);
+        assert_eq!(c.area, vec![200.0, 200.0]);
+        // Two squares merged: 40 + 40 − 2·10.
+        assert_eq!(c.perim, vec![60.0, 60.0]);
+        assert_eq!(c.elen, vec![10.0, 10.0]);
+        assert_eq!((c.x[0], c.x[1]), (5.0, 25.0));
+        let (comp, count) = g.components(|u, v| !(u == 1 && v == 2 || u == 2 && v == 1));
+        assert_eq!((comp, count), (vec![0, 0, 1, 1], 2));
     }
 }

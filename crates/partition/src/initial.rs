@@ -32,6 +32,9 @@ impl Ord for Key {
 struct Scratch {
     owner: Vec<u32>,
     side: Vec<u32>,
+    /// Stamp of the growth that queued the vertex: the key (projection) of a vertex does
+    /// not change, so it is queued once.
+    queued: Vec<u32>,
     stamp: u32,
     heap: BinaryHeap<Key>,
 }
@@ -39,7 +42,7 @@ struct Scratch {
 pub(crate) fn initial(g: &Graph, k: usize, directions: usize, rng: &mut Rng) -> Vec<u32> {
     let n = g.n();
     let mut part = vec![0u32; n];
-    let mut s = Scratch { owner: vec![0; n], side: vec![0; n], stamp: 0, heap: BinaryHeap::new() };
+    let mut s = Scratch { owner: vec![0; n], side: vec![0; n], queued: vec![0; n], stamp: 0, heap: BinaryHeap::new() };
     let mut next_id = 1u32;
     let mut stack: Vec<(Vec<u32>, usize, u32, u32)> = vec![((0..n as u32).collect(), k, 0, 0)];
     while let Some((verts, k, base, id)) = stack.pop() {
@@ -67,7 +70,16 @@ pub(crate) fn initial(g: &Graph, k: usize, directions: usize, rng: &mut Rng) -> 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn bisect(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, directions: usize, s: &mut Scratch, rng: &mut Rng) -> (Vec<u32>, Vec<u32>) {
+fn bisect(
+    g: &Graph,
+    verts: &[u32],
+    id: u32,
+    k1: usize,
+    k2: usize,
+    directions: usize,
+    s: &mut Scratch,
+    rng: &mut Rng,
+) -> (Vec<u32>, Vec<u32>) {
     // Principal axis of the set (mass-weighted).
     let (mut m, mut mx, mut my) = (0.0, 0.0, 0.0);
     for &v in verts {
@@ -91,11 +103,11 @@ fn bisect(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, directions: u
     let angles = &all[..if verts.len() > 4000 { 1 } else { directions.clamp(1, all.len()) }];
     let total: f64 = verts.iter().map(|&v| g.w[v as usize]).sum();
     let want = total * k1 as f64 / (k1 + k2) as f64;
-    let mut best: Option<(f64, Vec<u32>)> = None;
+    let mut best: Option<(f64, f64)> = None;
     for &da in angles {
         for flip in [false, true] {
             let a = theta + da + jitter + if flip { std::f64::consts::PI } else { 0.0 };
-            let stamp = grow(g, verts, id, k1, k2, want, a.cos(), a.sin(), s);
+            let stamp = grow(g, verts, id, k1, k2, want, a.cos(), a.sin(), false, s);
             let (mut w1, mut cut) = (0.0, 0.0);
             for &v in verts {
                 let v = v as usize;
@@ -111,33 +123,40 @@ fn bisect(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, directions: u
             }
             let imbalance = if total > 0.0 { (w1 - want).abs() / total } else { 0.0 };
             let score = cut * (1.0 + 8.0 * imbalance) + imbalance;
-            if best.as_ref().is_none_or(|b| score < b.0) {
-                best = Some((score, verts.iter().copied().filter(|&v| s.side[v as usize] == stamp).collect()));
+            if best.is_none_or(|b| score < b.0) {
+                best = Some((score, a));
             }
         }
     }
-    let one = best.unwrap().1;
-    s.stamp += 1;
-    let mark = s.stamp;
-    for &v in &one {
-        s.side[v as usize] = mark;
-    }
-    let two = verts.iter().copied().filter(|&v| s.side[v as usize] != mark).collect();
-    (one, two)
+    // Candidates were compared before handing pockets over (rarely any); grow the best
+    // again, this time with its pockets.
+    let a = best.unwrap().1;
+    let mark = grow(g, verts, id, k1, k2, want, a.cos(), a.sin(), true, s);
+    verts.iter().copied().partition(|&v| s.side[v as usize] == mark)
 }
 
-/// Grows side one along direction (dx, dy); marks it with the returned stamp.
+/// Grows side one along direction (dx, dy); marks it with the returned stamp. With
+/// `pockets`, pieces of the rest other than its heaviest join side one.
 #[allow(clippy::too_many_arguments)]
-fn grow(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, want: f64, dx: f64, dy: f64, s: &mut Scratch) -> u32 {
+fn grow(
+    g: &Graph,
+    verts: &[u32],
+    id: u32,
+    k1: usize,
+    k2: usize,
+    want: f64,
+    dx: f64,
+    dy: f64,
+    pockets: bool,
+    s: &mut Scratch,
+) -> u32 {
     s.stamp += 1;
     let stamp = s.stamp;
     let proj = |v: usize| g.x[v] * dx + g.y[v] * dy;
-    let start = *verts
-        .iter()
-        .min_by(|&&a, &&b| proj(a as usize).total_cmp(&proj(b as usize)).then(a.cmp(&b)))
-        .unwrap();
+    let start = *verts.iter().min_by(|&&a, &&b| proj(a as usize).total_cmp(&proj(b as usize)).then(a.cmp(&b))).unwrap();
     s.heap.clear();
     s.heap.push(Key(proj(start as usize), start));
+    s.queued[start as usize] = stamp;
     let (mut w, mut count) = (0.0, 0usize);
     while let Some(Key(_, v)) = s.heap.pop() {
         let v = v as usize;
@@ -158,10 +177,14 @@ fn grow(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, want: f64, dx: 
         }
         for e in g.range(v) {
             let u = g.adj[e] as usize;
-            if s.owner[u] == id && s.side[u] != stamp {
+            if s.owner[u] == id && s.queued[u] != stamp {
+                s.queued[u] = stamp;
                 s.heap.push(Key(proj(u), u as u32));
             }
         }
+    }
+    if !pockets {
+        return stamp;
     }
     // Pockets of the other side cut off by the sweep join side one; the heaviest piece of
     // the rest stays side two.
@@ -192,9 +215,8 @@ fn grow(g: &Graph, verts: &[u32], id: u32, k1: usize, k2: usize, want: f64, dx: 
         comp_of.push((r as u32, pw, piece.len()));
         pieces.push(piece);
     }
-    let main = (0..pieces.len()).max_by(|&a, &b| {
-        comp_of[a].1.total_cmp(&comp_of[b].1).then(comp_of[a].2.cmp(&comp_of[b].2)).then(b.cmp(&a))
-    });
+    let main = (0..pieces.len())
+        .max_by(|&a, &b| comp_of[a].1.total_cmp(&comp_of[b].1).then(comp_of[a].2.cmp(&comp_of[b].2)).then(b.cmp(&a)));
     for (i, piece) in pieces.iter().enumerate() {
         let mark = if Some(i) == main { 0 } else { stamp };
         for &v in piece {

@@ -61,7 +61,8 @@ pub struct Options {
     pub seed: u64,
     /// Allowed imbalance with [`Policy::Parts`]: max load ≤ (1 + tolerance) · total / K.
     pub tolerance: f64,
-    /// Number of independent multilevel attempts kept best-of (≥ 1). More is slower and better.
+    /// Independent multilevel attempts per piece, the best kept (0 or 1: one). More is
+    /// slower and sometimes better.
     pub attempts: u32,
 }
 
@@ -81,9 +82,10 @@ impl Options {
 /// Progress of a long run, reported through [`Control::progress`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Progress {
-    /// What is being done: "prepare", "coarsen", "initial", "refine", "cap-search", "done".
+    /// What is being done: "prepare", "divide", "coarsen", "refine", "cap-search", "done".
     pub stage: &'static str,
-    /// Work done and total work, in units assigned so far (monotone within a run).
+    /// Work done and total work, in units (an estimate: pieces done plus the share of the
+    /// current piece's levels; it can step back when a cap search starts another try).
     pub done: usize,
     pub total: usize,
 }

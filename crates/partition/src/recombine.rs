@@ -36,7 +36,13 @@ impl State<'_> {
 
     /// Greedy recombination rounds over adjacent pairs, worst pairs first. Returns the
     /// number of pairs improved.
-    pub fn recombine(&mut self, b: &Bounds, rounds: usize, rng: &mut Rng, ctrl: &Control) -> Result<usize, PartitionError> {
+    pub fn recombine(
+        &mut self,
+        b: &Bounds,
+        rounds: usize,
+        rng: &mut Rng,
+        ctrl: &Control,
+    ) -> Result<usize, PartitionError> {
         let g = self.g;
         let mut improved = 0;
         let mut local = vec![u32::MAX; g.n()];
@@ -80,7 +86,15 @@ impl State<'_> {
         Ok(improved)
     }
 
-    fn try_pair(&mut self, p: usize, q: usize, b: &Bounds, rng: &mut Rng, ctrl: &Control, local: &mut [u32]) -> Result<bool, PartitionError> {
+    fn try_pair(
+        &mut self,
+        p: usize,
+        q: usize,
+        b: &Bounds,
+        rng: &mut Rng,
+        ctrl: &Control,
+        local: &mut [u32],
+    ) -> Result<bool, PartitionError> {
         let g = self.g;
         let verts: Vec<u32> = self.members[p].iter().chain(&self.members[q]).copied().collect();
         if verts.len() < 3 {
@@ -94,11 +108,11 @@ impl State<'_> {
             upper: b.upper.max(self.load[p].max(self.load[q])),
             lower: b.lower.min(self.load[p].min(self.load[q])),
         };
-        let start = initial(&sub, 2, std::env::var("PDIR").ok().and_then(|v| v.parse().ok()).unwrap_or(3), rng);
+        let start = initial(&sub, 2, 3, rng);
         let mut s = State::new(&sub, 2, start, self.shapes);
         s.fill_empty();
         s.balance(&pb, ctrl)?;
-        s.improve(&pb, std::env::var("PPASS").ok().and_then(|v| v.parse().ok()).unwrap_or(6), rng, ctrl)?;
+        s.improve(&pb, 6, rng, ctrl)?;
         if s.members[0].is_empty() || s.members[1].is_empty() || s.violation(&pb) > 1e-12 {
             return Ok(false);
         }
@@ -113,7 +127,8 @@ impl State<'_> {
             return Ok(false);
         }
         // Keep the labels of the side that overlaps most, so that fewer units move.
-        let same: usize = (0..verts.len()).filter(|&i| (s.part[i] == 0) == (self.part[verts[i] as usize] as usize == p)).count();
+        let same: usize =
+            (0..verts.len()).filter(|&i| (s.part[i] == 0) == (self.part[verts[i] as usize] as usize == p)).count();
         let (to0, to1) = if 2 * same >= verts.len() { (p, q) } else { (q, p) };
         for (i, &v) in verts.iter().enumerate() {
             let want = if s.part[i] == 0 { to0 } else { to1 };

@@ -114,20 +114,13 @@ impl<'g> State<'g> {
 
     /// Objective to maximise: Σ PP with shapes, −cut otherwise.
     pub fn objective(&self) -> f64 {
-        if self.shapes {
-            (0..self.k).map(|p| polsby_popper(self.area[p], self.perim[p])).sum()
-        } else {
-            -self.cut()
-        }
+        if self.shapes { (0..self.k).map(|p| polsby_popper(self.area[p], self.perim[p])).sum() } else { -self.cut() }
     }
 
     /// Total load above the upper bound and below the lower bound, relative to the target.
     pub fn violation(&self, b: &Bounds) -> f64 {
         let t = b.target.max(1e-300);
-        self.load
-            .iter()
-            .map(|&l| ((l - b.upper).max(0.0) + (b.lower - l).max(0.0)) / t)
-            .sum()
+        self.load.iter().map(|&l| ((l - b.upper).max(0.0) + (b.lower - l).max(0.0)) / t).sum()
     }
 
     pub fn over(&self, b: &Bounds) -> f64 {
@@ -247,7 +240,9 @@ impl<'g> State<'g> {
             return None;
         }
         let keep = (0..pieces.len())
-            .max_by(|&i, &j| pieces[i].0.total_cmp(&pieces[j].0).then(pieces[i].1.len().cmp(&pieces[j].1.len())).then(j.cmp(&i)))
+            .max_by(|&i, &j| {
+                pieces[i].0.total_cmp(&pieces[j].0).then(pieces[i].1.len().cmp(&pieces[j].1.len())).then(j.cmp(&i))
+            })
             .unwrap();
         let mut out = vec![v as u32];
         for (i, p) in pieces.into_iter().enumerate() {
@@ -313,7 +308,13 @@ impl<'g> State<'g> {
     }
 
     /// Greedy improving passes; returns the number of moves made.
-    pub fn improve(&mut self, b: &Bounds, passes: usize, rng: &mut Rng, ctrl: &Control) -> Result<usize, PartitionError> {
+    pub fn improve(
+        &mut self,
+        b: &Bounds,
+        passes: usize,
+        rng: &mut Rng,
+        ctrl: &Control,
+    ) -> Result<usize, PartitionError> {
         let g = self.g;
         let mut total = 0;
         let mut order: Vec<u32> = (0..g.n() as u32).filter(|&v| self.is_boundary(v as usize)).collect();
@@ -361,7 +362,7 @@ impl<'g> State<'g> {
     }
 
     /// Parts adjacent to part p.
-    fn neighbour_parts(&self, p: usize, out: &mut Vec<u32>) {
+    pub fn neighbour_parts(&self, p: usize, out: &mut Vec<u32>) {
         let g = self.g;
         out.clear();
         for &v in &self.members[p] {
@@ -407,7 +408,14 @@ impl<'g> State<'g> {
     /// the removable boundary vertex whose weight best covers what is still needed (the
     /// lightest that covers it, else the heaviest), without taking `to` above `to_limit`.
     /// Zero-weight vertices move only to open the way. Logs moves for rollback.
-    fn shed(&mut self, from: usize, to: usize, need: impl Fn(&Self) -> f64, to_limit: f64, log: &mut Vec<(u32, u32)>) -> bool {
+    fn shed(
+        &mut self,
+        from: usize,
+        to: usize,
+        need: impl Fn(&Self) -> f64,
+        to_limit: f64,
+        log: &mut Vec<(u32, u32)>,
+    ) -> bool {
         let g = self.g;
         let tiny = 1e-12 * self.load.iter().fold(1.0, |m: f64, &l| m.max(l));
         let mut cands: Vec<(f64, f64, u32)> = Vec::new();
@@ -441,7 +449,15 @@ impl<'g> State<'g> {
                     cands.push((w, self.delta(v, to, lf, lt), v as u32));
                 }
             }
-            let rank = |w: f64| if w <= 0.0 { 2 } else if w >= want { 0 } else { 1 };
+            let rank = |w: f64| {
+                if w <= 0.0 {
+                    2
+                } else if w >= want {
+                    0
+                } else {
+                    1
+                }
+            };
             cands.sort_unstable_by(|x, y| {
                 let (rx, ry) = (rank(x.0), rank(y.0));
                 rx.cmp(&ry)
@@ -625,7 +641,10 @@ impl<'g> State<'g> {
                 let mut order: Vec<u32> = list.clone();
                 order.sort_by(|&a, &b| {
                     let (a, b) = (a as usize, b as usize);
-                    self.is_boundary(b).cmp(&self.is_boundary(a)).then(self.g.w[a].total_cmp(&self.g.w[b])).then(a.cmp(&b))
+                    self.is_boundary(b)
+                        .cmp(&self.is_boundary(a))
+                        .then(self.g.w[a].total_cmp(&self.g.w[b]))
+                        .then(a.cmp(&b))
                 });
                 for v in order {
                     if self.removable(v as usize) {
@@ -641,7 +660,14 @@ impl<'g> State<'g> {
     /// adjacent part; if that part (or the first one, still) is over the upper bound, continue
     /// from it, up to `depth` moves, trying the `beam` most promising moves at each step.
     /// A vertex moves at most once per search. Undoes everything when no sequence works.
-    fn eject(&mut self, pending: &mut Vec<u32>, depth: usize, b: &Bounds, moved: &mut Vec<(u32, u32)>, budget: &mut usize) -> bool {
+    fn eject(
+        &mut self,
+        pending: &mut Vec<u32>,
+        depth: usize,
+        b: &Bounds,
+        moved: &mut Vec<(u32, u32)>,
+        budget: &mut usize,
+    ) -> bool {
         while let Some(&p) = pending.last() {
             if self.load[p as usize] > b.upper {
                 break;
@@ -833,5 +859,82 @@ impl<'g> State<'g> {
                 return fixed;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Edge, Problem, Unit};
+
+    /// A 3×3 grid of 10 m squares.
+    fn grid3() -> Graph {
+        let units = (0..9)
+            .map(|i| Unit {
+                weight: 1.0,
+                x: (i % 3) as f64,
+                y: (i / 3) as f64,
+                area: Some(100.0),
+                perimeter: Some(40.0),
+            })
+            .collect();
+        let mut edges = Vec::new();
+        for i in 0..9u32 {
+            if i % 3 < 2 {
+                edges.push(Edge { u: i, v: i + 1, length: Some(10.0) });
+            }
+            if i < 6 {
+                edges.push(Edge { u: i, v: i + 3, length: Some(10.0) });
+            }
+        }
+        Graph::from_problem(&Problem { units, edges, groups: None }).unwrap().0
+    }
+
+    #[test]
+    fn g1_a_vertex_that_would_split_its_part_is_not_removable() {
+        let g = grid3();
+        // Part 0 is the middle column (1, 4, 7): 4 holds it together.
+        let part = vec![1, 0, 1, 1, 0, 1, 1, 0, 1];
+        let mut s = State::new(&g, 2, part, true);
+        assert!(!s.removable(4));
+        assert!(s.removable(1));
+        assert!(s.removable(7));
+        // In the left column (0, 3, 6) of part 1, 3 is the link.
+        assert!(!s.removable(3));
+        assert!(s.removable(0));
+        // Moving 3 away takes one of its ends along; the rest of the part stays.
+        let b = s.branch(3).unwrap();
+        assert_eq!(b.len(), 2);
+        assert_eq!(b[0], 3);
+        assert!(b[1] == 0 || b[1] == 6);
+        // A branch may not be most of its part.
+        assert_eq!(s.branch(4), None);
+    }
+
+    #[test]
+    fn g1_moves_keep_part_shapes_exact() {
+        let g = grid3();
+        let mut s = State::new(&g, 2, vec![0, 0, 0, 0, 0, 0, 1, 1, 1], true);
+        assert_eq!(s.perim, vec![100.0, 80.0]);
+        s.apply(5, 1);
+        // Part 0: a 3×2 block less a corner keeps perimeter 100; part 1 gains a square
+        // on one side: 80 + 40 − 2·10.
+        assert_eq!(s.perim, vec![100.0, 100.0]);
+        assert_eq!(s.load, vec![5.0, 4.0]);
+        let fresh = State::new(&g, 2, s.part.clone(), true);
+        assert_eq!(fresh.perim, s.perim);
+        assert_eq!(fresh.area, s.area);
+    }
+
+    #[test]
+    fn g1_balance_cures_an_overload_through_a_chain() {
+        let g = grid3();
+        // Part 0 holds 7 of 9 units, parts 1 and 2 one each (2 is not adjacent to 0's excess
+        // only through 1).
+        let mut s = State::new(&g, 3, vec![0, 0, 0, 0, 0, 0, 0, 1, 2], true);
+        let b = Bounds { target: 3.0, upper: 3.0, lower: 3.0 };
+        assert!(s.balance(&b, &Control::default()).unwrap());
+        assert_eq!(s.load, vec![3.0, 3.0, 3.0]);
+        assert_eq!(s.enforce_contiguity(), 0);
     }
 }

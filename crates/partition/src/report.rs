@@ -130,9 +130,8 @@ pub fn score(problem: &Problem, parts: &[u32], cap: Option<f64>) -> Result<Repor
     let total: f64 = g.total_weight();
     let target = if k > 0 { total / k as f64 } else { 0.0 };
     let ratio = |l: f64| if target > 0.0 { l / target } else { 1.0 };
-    let pp: Vec<Option<f64>> = (0..k)
-        .map(|p| facts.shapes.then(|| polsby_popper(area[p], perim[p].max(0.0))))
-        .collect();
+    let pp: Vec<Option<f64>> =
+        (0..k).map(|p| facts.shapes.then(|| polsby_popper(area[p], perim[p].max(0.0)))).collect();
     let over = |p: usize| cap.is_some_and(|c| load[p] > c * (1.0 + 1e-12));
     let part_list: Vec<PartReport> = (0..k)
         .map(|p| PartReport {
@@ -214,9 +213,15 @@ impl fmt::Display for Report {
         writeln!(f, "parts                 {}", self.parts)?;
         writeln!(f, "total load            {}", self.total_load)?;
         writeln!(f, "target (total/parts)  {:.2}", self.target)?;
-        writeln!(f, "max load / target     {:.4}  (bound from heaviest unit {:.4})", self.max_over_target, self.max_over_target_bound)?;
+        writeln!(
+            f,
+            "max load / target     {:.4}  (bound from heaviest unit {:.4})",
+            self.max_over_target, self.max_over_target_bound
+        )?;
         writeln!(f, "min load / target     {:.4}", self.min_over_target)?;
-        if let (Some(c), Some(o), Some(u), Some(lb)) = (self.cap, self.over_cap, self.over_cap_unavoidable, self.parts_lower_bound) {
+        if let (Some(c), Some(o), Some(u), Some(lb)) =
+            (self.cap, self.over_cap, self.over_cap_unavoidable, self.parts_lower_bound)
+        {
             writeln!(f, "cap                   {c}")?;
             writeln!(f, "parts over cap        {o}  (unavoidable {u})")?;
             writeln!(f, "parts lower bound     {lb}")?;
@@ -251,11 +256,7 @@ pub struct Diff {
 /// Compares two assignments of the same units; `weights` gives the load moved.
 pub fn diff(before: &[u32], after: &[u32], weights: Option<&[f64]>) -> Result<Diff, PartitionError> {
     if before.len() != after.len() {
-        return Err(PartitionError::Invalid(format!(
-            "assignments cover {} and {} units",
-            before.len(),
-            after.len()
-        )));
+        return Err(PartitionError::Invalid(format!("assignments cover {} and {} units", before.len(), after.len())));
     }
     let mut overlap: HashMap<(u32, u32), usize> = HashMap::new();
     let mut size_b: HashMap<u32, usize> = HashMap::new();

@@ -19,7 +19,7 @@ impl Rng {
 
     /// Uniform in 0..n (n > 0).
     pub(crate) fn below(&mut self, n: usize) -> usize {
-        ((self.next_u64() >> 11) as u128 * n as u128 >> 53) as usize
+        (((self.next_u64() >> 11) as u128 * n as u128) >> 53) as usize
     }
 
     /// Uniform in [0, 1).

@@ -91,7 +91,10 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
 
     // Parts per piece.
     let mut ks: Vec<usize> = vec![1; pieces.len()];
-    let global_target;
+    let global_target = match options.policy {
+        Policy::Parts(k) => total / k as f64,
+        Policy::Cap(cap) => cap,
+    };
     match options.policy {
         Policy::Parts(k) => {
             let rest = k.saturating_sub(n_alone);
@@ -99,7 +102,11 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
                 notes.push(format!(
                     "asked for {k} parts, but the input falls into {} separate pieces{}: {} parts",
                     pieces.len() + n_alone,
-                    if groups.is_some() { " (fixed groups × connected components)" } else { " (connected components)" },
+                    if groups.is_some() {
+                        " (fixed groups × connected components)"
+                    } else {
+                        " (connected components)"
+                    },
                     pieces.len() + n_alone
                 ));
             } else {
@@ -122,9 +129,8 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
                     notes.push(format!("only {} units: {} parts", n, k - left));
                 }
             }
-            global_target = total / k as f64;
         }
-        Policy::Cap(cap) => global_target = cap,
+        Policy::Cap(_) => {}
     }
 
     // Divide each piece.
@@ -135,7 +141,11 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
     for (i, piece) in pieces.iter().enumerate() {
         ctrl.check()?;
         ctrl.report("divide", done_units, n);
-        let sub = g.induced(piece, &mut local, |u, v| same_group(u, v));
+        let sub = g.induced(piece, &mut local, same_group);
+        // Progress inside the piece, mapped onto the whole run.
+        let (base, span) = (done_units, piece.len());
+        let inner = |p: crate::model::Progress| ctrl.report(p.stage, base + p.done * span / p.total.max(1), n);
+        let ctrl = &Control { cancel: ctrl.cancel, progress: ctrl.progress.map(|_| &inner as &dyn Fn(_)) };
         let mut prng = rng.fork(i as u64);
         let (assign, k) = match options.policy {
             Policy::Parts(_) => {
@@ -147,7 +157,9 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
                 let b = Bounds { target: t, upper, lower: (1.0 - tol) * t };
                 (divide_piece(&sub, k, &b, facts.shapes, options.attempts, &mut prng, ctrl)?, k)
             }
-            Policy::Cap(cap) => cap_search(&sub, piece_w[i], cap, tol, facts.shapes, options.attempts, &mut prng, ctrl)?,
+            Policy::Cap(cap) => {
+                cap_search(&sub, piece_w[i], cap, tol, facts.shapes, options.attempts, &mut prng, ctrl)?
+            }
         };
         for (li, &v) in piece.iter().enumerate() {
             parts[v as usize] = next_part + assign[li];
@@ -175,9 +187,14 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
     Ok(Assignment { parts, n_parts: count as usize, notes })
 }
 
-#[derive(PartialEq, PartialOrd, Clone, Copy)]
+#[derive(PartialEq, Clone, Copy)]
 struct OrdF64(f64);
 impl Eq for OrdF64 {}
+impl PartialOrd for OrdF64 {
+    fn partial_cmp(&self, o: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(o))
+    }
+}
 impl Ord for OrdF64 {
     fn cmp(&self, o: &Self) -> std::cmp::Ordering {
         self.0.total_cmp(&o.0)
@@ -186,7 +203,7 @@ impl Ord for OrdF64 {
 
 /// As few parts as possible with every load ≤ cap. First a division with a little slack
 /// (about 10 % more parts than ⌈load/cap⌉, raised until it fits); then parts are dissolved
-/// one at a time, lightest first, into their neighbours, keeping the result only when
+/// one at a time into their neighbours, keeping the result only when
 /// balancing brings every load back under the cap; finally loads are evened out and
 /// shapes refined with the number of parts fixed.
 #[allow(clippy::too_many_arguments)]
@@ -212,7 +229,7 @@ fn cap_search(
     let mut k = ((w / (0.9 * cap)).ceil() as usize).clamp(lower_bound, n);
     let assign = loop {
         ctrl.check()?;
-        ctrl.report("cap-search", k, n);
+        ctrl.report("cap-search", 0, 1);
         let b = Bounds { target: w / k as f64, upper: cap, lower: 0.0 };
         let assign = divide_piece(g, k, &b, shapes, attempts, &mut rng.fork(k as u64), ctrl)?;
         if k >= n || fits(&assign, k) {
@@ -221,13 +238,21 @@ fn cap_search(
         k = (k + (k / 10).max(1)).min(n);
     };
     let mut s = State::new(g, k, assign, shapes);
-    let loose = Bounds { target: w / k as f64, upper: cap, lower: 0.0 };
+    let loose = Bounds { target: w / s.k as f64, upper: cap, lower: 0.0 };
     'shrink: while s.k > lower_bound {
         ctrl.check()?;
-        ctrl.report("cap-search", s.k, n);
-        let mut order: Vec<usize> = (0..s.k).collect();
-        order.sort_by(|&a, &b| s.load[a].total_cmp(&s.load[b]).then(a.cmp(&b)));
-        for &p in order.iter().take(40) {
+        // Candidates: parts whose load their neighbours can most easily take in first
+        // (load − room left in the adjacent parts), at most 40 per step.
+        let mut nb = Vec::new();
+        let mut order: Vec<(f64, usize)> = (0..s.k)
+            .map(|p| {
+                s.neighbour_parts(p, &mut nb);
+                let room: f64 = nb.iter().map(|&q| (cap - s.load[q as usize]).max(0.0)).sum();
+                (s.load[p] - room, p)
+            })
+            .collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for &(_, p) in order.iter().take(40) {
             let (snapshot, k0) = (s.part.clone(), s.k);
             if s.dissolve(p) && s.balance(&loose, ctrl)? {
                 continue 'shrink;
@@ -240,7 +265,10 @@ fn cap_search(
     let t = w / k as f64;
     let b = Bounds { target: t, upper: cap, lower: (1.0 - tol) * t };
     s.balance(&b, ctrl)?;
-    s.improve(&b, 12, rng, ctrl)?;
+    s.improve(&b, 6, rng, ctrl)?;
+    if s.recombine(&b, 2, rng, ctrl)? > 0 {
+        s.improve(&b, 4, rng, ctrl)?;
+    }
     Ok((s.part, k))
 }
 
@@ -261,13 +289,7 @@ pub(crate) fn divide_piece(
     if k >= n {
         return Ok((0..n as u32).collect());
     }
-    let attempts = match attempts {
-        0 if std::env::var("PATT").is_ok() => std::env::var("PATT").unwrap().parse().unwrap(),
-        0 if n <= 1000 => 6,
-        0 if n <= 6000 => 3,
-        0 => 1,
-        a => a as usize,
-    };
+    let attempts = attempts.max(1) as usize;
     let mut best: Option<(f64, f64, Vec<u32>)> = None;
     for a in 0..attempts {
         let mut arng = rng.fork(a as u64);
@@ -282,16 +304,8 @@ pub(crate) fn divide_piece(
             best = Some((over, obj, s.part));
         }
     }
-    // Recombine adjacent pairs of the best attempt, then polish.
     let part = best.unwrap().2;
     let mut s = State::new(g, k, part, shapes);
-    let t0 = std::time::Instant::now();
-    let o0 = s.objective();
-    let rc = s.recombine(b, std::env::var("PROUNDS").ok().and_then(|v| v.parse().ok()).unwrap_or(3), rng, ctrl)?;
-    if std::env::var("PT").is_ok() { eprintln!("recombine {rc} pairs {:.1} ms obj {o0:.3} -> {:.3}", t0.elapsed().as_secs_f64()*1e3, s.objective()); }
-    if rc > 0 {
-        s.improve(b, 4, rng, ctrl)?;
-    }
     let fixed = s.enforce_contiguity();
     debug_assert_eq!(fixed, 0);
     if fixed > 0 {
@@ -300,17 +314,27 @@ pub(crate) fn divide_piece(
     Ok(s.part)
 }
 
-fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl: &Control) -> Result<Vec<u32>, PartitionError> {
+fn multilevel(
+    g: &Graph,
+    k: usize,
+    b: &Bounds,
+    shapes: bool,
+    rng: &mut Rng,
+    ctrl: &Control,
+) -> Result<Vec<u32>, PartitionError> {
     let n = g.n();
     let stop_at = (20 * k).max(120);
     let max_w = 1.5 * g.total_weight() / stop_at as f64;
     ctrl.check()?;
+    ctrl.report("coarsen", 0, 1);
     let h = coarsen(g, stop_at, max_w, shapes, rng);
     let levels = h.levels.len();
     let coarsest = h.levels.last().unwrap_or(g);
     let mut part = initial(coarsest, k, 3, rng);
+    let mut recombined = false;
     for l in (0..=levels).rev() {
         ctrl.check()?;
+        ctrl.report("refine", levels - l, levels + 1);
         let gl = if l == 0 { g } else { &h.levels[l - 1] };
         if l < levels {
             let map = &h.maps[l];
@@ -323,6 +347,14 @@ fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl
         }
         s.balance(b, ctrl)?;
         s.improve(b, if l == 0 { 12 } else { 6 }, rng, ctrl)?;
+        // Recombine once, at the coarsest level with about 60 vertices per part: nearly the
+        // gain of recombining the finest level at a fraction of the cost.
+        if !recombined && (gl.n() >= 60 * k || l == 0) {
+            recombined = true;
+            if s.recombine(b, 2, rng, ctrl)? > 0 {
+                s.improve(b, 4, rng, ctrl)?;
+            }
+        }
         if l == 0 {
             s.balance(b, ctrl)?;
             s.improve(b, 4, rng, ctrl)?;

@@ -5,6 +5,7 @@ pub mod demo;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod partition;
 pub mod serve;
 pub mod user;
 
@@ -22,6 +23,12 @@ use crate::cli::{Cli, Command};
 use crate::config::{Settings, Sources};
 
 pub async fn run(cli: Cli, sources: Sources) -> anyhow::Result<ExitCode> {
+    // Partitioning reads and writes files only: it needs no settings and no database.
+    if let Command::Partition(a) = &cli.command {
+        let a = a.clone();
+        tokio::task::spawn_blocking(move || partition::run(&a)).await??;
+        return Ok(ExitCode::SUCCESS);
+    }
     let settings = sources.settings()?;
     match cli.command {
         Command::Serve(a) => serve::run(a, &settings).await,
@@ -31,6 +38,7 @@ pub async fn run(cli: Cli, sources: Sources) -> anyhow::Result<ExitCode> {
         Command::Export(a) => export::run(a, &settings).await,
         Command::Coverage(a) => coverage::run(a, &settings).await,
         Command::User(c) => user::run(c, &settings).await,
+        Command::Partition(_) => unreachable!("handled above"),
     }
 }
 
