@@ -35,6 +35,17 @@
       }
     }).addTo(map);
     map.fitBounds(layer.getBounds());
+    // `/map#area-ID` (from a unit's page) zooms to that micro-grid and marks it.
+    var wanted = /^#area-(\d+)$/.exec(window.location.hash);
+    if (wanted) {
+      layer.eachLayer(function (l) {
+        if (String(l.feature.properties.id) === wanted[1]) {
+          l.setStyle({ weight: 4, color: '#c8102e' });
+          map.fitBounds(l.getBounds(), { maxZoom: 17 });
+          l.openTooltip();
+        }
+      });
+    }
     layer.eachLayer(function (l) { if (l._path) { l._path.setAttribute('data-micro-grid-id', l.feature.properties.id); } });
     status.textContent = features.length + ' · ' + el.dataset.count;
   }).catch(function (e) { status.textContent = e.message; });
