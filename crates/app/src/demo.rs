@@ -19,6 +19,9 @@ pub struct DemoOutcome {
     pub accounts: Vec<DemoAccount>,
     /// Rows written per table (empty when nothing was created).
     pub written: Vec<(&'static str, usize)>,
+    /// A resident's sign-in (username, password): residents hold no post, so it is not among
+    /// the per-role accounts.
+    pub resident: Option<(String, String)>,
 }
 
 impl App {
@@ -31,11 +34,13 @@ impl App {
             .find(|a| a.level == Level::Street)
             .map(|a| a.code.clone())
             .ok_or_else(|| AppError::Internal("demo has no street".into()))?;
+        let participation = onegrid_demo::participation(seed, &demo.data);
+        let resident = Some((participation.resident.username.clone(), participation.resident.password.clone()));
         let mut tx = self.db.write().await?;
         if let Some(street) = territory::street_by_code(&mut tx, &street_code).await? {
-            return Ok(DemoOutcome { street_id: street.id, created: false, accounts: demo.accounts, written: Vec::new() });
+            return Ok(DemoOutcome { street_id: street.id, created: false, accounts: demo.accounts, written: Vec::new(), resident });
         }
-        let written = load::load(&mut tx, &demo.data).await?;
+        let mut written = load::load(&mut tx, &demo.data).await?;
         let street = territory::street_by_code(&mut tx, &street_code).await?.ok_or(AppError::NotFound)?;
         for a in &demo.accounts {
             let person = people::person_by_code(&mut tx, &a.person_code)
@@ -51,6 +56,10 @@ impl App {
             })
             .await?;
         }
+        // Issue 4: a year of points, the stores, volunteer tasks and a resident account.
+        let resident_hash = hash_password(self.password_cost, &participation.resident.password)?;
+        let loaded = crate::points::demo::load(&mut tx, street.id, &participation, &resident_hash, onegrid_store::now_ms()).await?;
+        written.extend(loaded.written);
         audit::record(&mut tx, NewEvent {
             street_id: Some(street.id),
             user_id: None,
@@ -62,7 +71,7 @@ impl App {
         .await?;
         tx.commit().await?;
         self.locator.rebuild(&self.db).await?;
-        Ok(DemoOutcome { street_id: street.id, created: true, accounts: demo.accounts, written })
+        Ok(DemoOutcome { street_id: street.id, created: true, accounts: demo.accounts, written, resident: Some(loaded.resident) })
     }
 
     /// For the grid worker account: a household page in another grid and a resident name on

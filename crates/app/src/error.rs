@@ -16,6 +16,10 @@ pub enum AppError {
     RateLimited,
     #[error("conflict: {0}")]
     Conflict(String),
+    /// A rule refuses the request in the record's current state (HTTP 409). The code is part of
+    /// the API (`out_of_stock`, `task_full` …); the message explains it.
+    #[error("{1}")]
+    Refused(&'static str, String),
     #[error("internal error: {0}")]
     Internal(String),
 }

@@ -8,9 +8,12 @@ pub mod accounts;
 pub mod coverage;
 pub mod demo;
 pub mod locate;
+pub mod partition;
 pub mod people;
+pub mod points;
 pub mod territory;
 pub mod transfer;
+pub mod volunteer;
 
 pub use actor::Actor;
 pub use error::AppError;

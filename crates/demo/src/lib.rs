@@ -35,6 +35,7 @@
 mod catalogue;
 mod layout;
 mod names;
+mod participation;
 mod people;
 mod residents;
 mod rng;
@@ -46,6 +47,7 @@ mod tests;
 use onegrid_domain::people::Role;
 use onegrid_domain::territory::{MicroGridKind, StreetData};
 
+pub use participation::{DemoItem, DemoTask, Event as ParticipationEvent, Participation, ResidentAccount, participation};
 pub use rng::Rng;
 
 /// The seed `onegrid demo` uses unless told otherwise.

@@ -246,3 +246,40 @@ fn i4_serve_answers_and_stops_on_sigterm() {
     let status = child.wait().unwrap();
     assert!(status.success(), "graceful shutdown exits with 0, got {status}");
 }
+
+/// G1–G2: `partition --street` divides the street's own buildings from the database and prints
+/// the proposal's quality beside the current division's; `--out` is readable by `--score`.
+#[test]
+fn g1_partition_street_prints_both_reports_and_writes_the_division() {
+    let d = TempDir::new("partition-street");
+    ok(run(onegrid().args(["demo", "--no-serve"]).args(data_dir_args(&d))));
+    let csv = d.path().join("division.csv");
+    let out = ok(run(onegrid().args(["partition", "--street", "310107-014", "--seed", "3", "--out"]).arg(&csv).args(data_dir_args(&d))));
+    let header = out.lines().find(|l| l.contains("current") && l.contains("proposed")).unwrap_or_else(|| panic!("{out}"));
+    assert!(header.trim_start().starts_with("current"), "{header}");
+    for row in ["micro-grids (parts)", "max load / target", "parts over cap (unavoidable)", "non-contiguous parts", "cut edges", "mean Polsby-Popper"] {
+        assert!(out.lines().any(|l| l.starts_with(row)), "{row} missing:\n{out}");
+    }
+    let cap_row = out.lines().find(|l| l.starts_with("cap")).unwrap();
+    assert!(cap_row.split_whitespace().nth(1) == Some("40"), "the default cap is 40 households: {cap_row}");
+    let contiguity = out.lines().find(|l| l.starts_with("non-contiguous parts")).unwrap();
+    assert!(contiguity.split_whitespace().last() == Some("0"), "{contiguity}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(text.starts_with("id,part,building,current\n"), "{}", &text[..80]);
+    let rows = text.lines().count() - 1;
+    assert!(rows > 1000, "one row per located building: {rows}");
+    // One grid, K parts, crossing grids allowed but not communities.
+    let out = ok(run(onegrid()
+        .args(["partition", "--street", "310107-014", "--area", "310107-014-001", "--within", "community", "--k", "12"])
+        .args(data_dir_args(&d))));
+    let parts = out.lines().find(|l| l.starts_with("micro-grids (parts)")).unwrap();
+    assert_eq!(parts.split_whitespace().last(), Some("12"), "{out}");
+    // Bad input names what is wrong.
+    let o = run(onegrid().args(["partition", "--street", "999999-999"]).args(data_dir_args(&d)));
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("999999-999"), "{}", stderr(&o));
+    let o = run(onegrid().args(["partition", "--street", "310107-014", "--area", "nope"]).args(data_dir_args(&d)));
+    assert!(stderr(&o).contains("nope"), "{}", stderr(&o));
+    let o = run(onegrid().args(["partition", "--street", "310107-014", "--units", "u.geojson", "--k", "2"]).args(data_dir_args(&d)));
+    assert_eq!(o.status.code(), Some(2), "--street and --units conflict: {}", stderr(&o));
+}

@@ -13,9 +13,12 @@ pub mod accounts;
 pub mod audit;
 pub mod export;
 pub mod load;
+pub mod partition;
 pub mod people;
+pub mod points;
 pub mod settings;
 pub mod territory;
+pub mod volunteer;
 
 pub use db::{Backend, Db, Tx, now_ms};
 pub use error::StoreError;

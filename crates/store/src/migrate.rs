@@ -5,10 +5,16 @@ use crate::db::{Db, Tx, now_ms};
 use crate::error::Result;
 use crate::on;
 
-pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql"))];
-pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql"))];
+pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
+    (2, "participation", include_str!("../migrations/sqlite/0002_participation.sql")),
+    (3, "partition_proposals", include_str!("../migrations/sqlite/0003_partition_proposals.sql")),
+];
+pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
+    (2, "participation", include_str!("../migrations/postgres/0002_participation.sql")),
+    (3, "partition_proposals", include_str!("../migrations/postgres/0003_partition_proposals.sql")),
+];
 
 impl Db {
     /// Applies every migration not yet applied, each in its own transaction; returns how many ran.

@@ -28,6 +28,9 @@ pub struct Area {
     pub kind: Option<String>,
     #[serde(skip)]
     pub boundary: Option<String>,
+    /// Set when a division replaced the micro-grid (G2): the row stays for history, but the
+    /// area is out of the territory (tree, map, lookup and coverage leave it out).
+    pub retired_on: Option<String>,
 }
 
 impl Area {
@@ -139,10 +142,22 @@ pub async fn street_by_code(tx: &mut Tx, code: &str) -> Result<Option<Street>> {
     Ok(row.map(street_row))
 }
 
-const AREA: &str = "SELECT id, street_id, level, parent_id, community_id, grid_id, code, name, kind, boundary FROM areas";
-type AreaRow = (i64, i64, String, Option<i64>, Option<i64>, Option<i64>, String, String, Option<String>, Option<String>);
+const AREA: &str = "SELECT id, street_id, level, parent_id, community_id, grid_id, code, name, kind, boundary, retired_on FROM areas";
+type AreaRow = (i64, i64, String, Option<i64>, Option<i64>, Option<i64>, String, String, Option<String>, Option<String>, Option<String>);
 fn area_row(r: AreaRow) -> Area {
-    Area { id: r.0, street_id: r.1, level: r.2, parent_id: r.3, community_id: r.4, grid_id: r.5, code: r.6, name: r.7, kind: r.8, boundary: r.9 }
+    Area {
+        id: r.0,
+        street_id: r.1,
+        level: r.2,
+        parent_id: r.3,
+        community_id: r.4,
+        grid_id: r.5,
+        code: r.6,
+        name: r.7,
+        kind: r.8,
+        boundary: r.9,
+        retired_on: r.10,
+    }
 }
 
 pub async fn area(tx: &mut Tx, id: i64) -> Result<Area> {
@@ -157,18 +172,18 @@ pub async fn area_by_code(tx: &mut Tx, code: &str) -> Result<Option<Area>> {
     Ok(row.map(area_row))
 }
 
-/// Areas of one street at one level, optionally under one parent area, ordered by code.
+/// Areas in service of one street at one level, optionally under one parent area, ordered by code.
 pub async fn areas(tx: &mut Tx, street_id: i64, level: &str, parent_id: Option<i64>) -> Result<Vec<Area>> {
     let rows: Vec<AreaRow> = match parent_id {
         Some(p) => on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{AREA} WHERE street_id = $1 AND level = $2 AND parent_id = $3 ORDER BY code"
+            "{AREA} WHERE street_id = $1 AND level = $2 AND parent_id = $3 AND retired_on IS NULL ORDER BY code"
         )))
         .bind(street_id)
         .bind(level)
         .bind(p)
         .fetch_all(c)
         .await)?,
-        None => on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{AREA} WHERE street_id = $1 AND level = $2 ORDER BY code")))
+        None => on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{AREA} WHERE street_id = $1 AND level = $2 AND retired_on IS NULL ORDER BY code")))
             .bind(street_id)
             .bind(level)
             .fetch_all(c)
@@ -177,14 +192,16 @@ pub async fn areas(tx: &mut Tx, street_id: i64, level: &str, parent_id: Option<i
     Ok(rows.into_iter().map(area_row).collect())
 }
 
-/// Every area of every street, for the spatial index and the coverage check.
+/// Every area in service of every street, for the spatial index.
 pub async fn all_areas(tx: &mut Tx) -> Result<Vec<Area>> {
-    let rows: Vec<AreaRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{AREA} ORDER BY id"))).fetch_all(c).await)?;
+    let rows: Vec<AreaRow> =
+        on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{AREA} WHERE retired_on IS NULL ORDER BY id"))).fetch_all(c).await)?;
     Ok(rows.into_iter().map(area_row).collect())
 }
 
+/// The areas in service of one street (retired micro-grids left out), for the coverage check and export.
 pub async fn areas_of_street(tx: &mut Tx, street_id: i64) -> Result<Vec<Area>> {
-    let rows: Vec<AreaRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{AREA} WHERE street_id = $1 ORDER BY id")))
+    let rows: Vec<AreaRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{AREA} WHERE street_id = $1 AND retired_on IS NULL ORDER BY id")))
         .bind(street_id)
         .fetch_all(c)
         .await)?;
@@ -193,17 +210,16 @@ pub async fn areas_of_street(tx: &mut Tx, street_id: i64) -> Result<Vec<Area>> {
 
 /// Micro-grids of all streets, one page, with their household counts. Public data (I2).
 pub async fn micro_grids_page(tx: &mut Tx, page: i64, per_page: i64) -> Result<(Vec<(Area, i64)>, i64)> {
-    let total: i64 = on!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE level = 'micro_grid'").fetch_one(c).await)?;
-    let sql = format!(
-        "SELECT a.id, a.street_id, a.level, a.parent_id, a.community_id, a.grid_id, a.code, a.name, a.kind, a.boundary, \
+    let total: i64 = on!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM areas WHERE level = 'micro_grid' AND retired_on IS NULL").fetch_one(c).await)?;
+    let sql = "SELECT a.id, a.street_id, a.level, a.parent_id, a.community_id, a.grid_id, a.code, a.name, a.kind, a.boundary, a.retired_on, \
          (SELECT COUNT(*) FROM households h WHERE h.micro_grid_id = a.id) \
-         FROM areas a WHERE a.level = 'micro_grid' ORDER BY a.code LIMIT $1 OFFSET $2"
-    );
-    let rows: Vec<(i64, i64, String, Option<i64>, Option<i64>, Option<i64>, String, String, Option<String>, Option<String>, i64)> =
-        on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(per_page).bind((page - 1) * per_page).fetch_all(c).await)?;
+         FROM areas a WHERE a.level = 'micro_grid' AND a.retired_on IS NULL ORDER BY a.code LIMIT $1 OFFSET $2";
+    type Row = (i64, i64, String, Option<i64>, Option<i64>, Option<i64>, String, String, Option<String>, Option<String>, Option<String>, i64);
+    let rows: Vec<Row> =
+        on!(tx, |c| sqlx::query_as(sql).bind(per_page).bind((page - 1) * per_page).fetch_all(c).await)?;
     Ok((
         rows.into_iter()
-            .map(|r| (area_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9)), r.10))
+            .map(|r| (area_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8, r.9, r.10)), r.11))
             .collect(),
         total,
     ))
@@ -388,7 +404,7 @@ pub async fn search_residents(tx: &mut Tx, scope: &Scope, q: &str, page: i64, pe
 pub async fn search_places(tx: &mut Tx, street_id: i64, q: &str, limit: i64) -> Result<(Vec<Area>, Vec<Building>)> {
     let like = format!("%{}%", q.to_lowercase());
     let areas: Vec<AreaRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
-        "{AREA} WHERE street_id = $1 AND (LOWER(name) LIKE $2 OR LOWER(code) LIKE $2) ORDER BY code LIMIT $3"
+        "{AREA} WHERE street_id = $1 AND retired_on IS NULL AND (LOWER(name) LIKE $2 OR LOWER(code) LIKE $2) ORDER BY code LIMIT $3"
     )))
     .bind(street_id)
     .bind(&like)

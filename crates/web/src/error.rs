@@ -24,6 +24,7 @@ pub fn status_and_code(e: &AppError) -> (StatusCode, &'static str) {
         AppError::Forbidden => (StatusCode::FORBIDDEN, "forbidden"),
         AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+        AppError::Refused(code, _) => (StatusCode::CONFLICT, code),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
     }
 }
@@ -36,6 +37,7 @@ pub fn message(e: &AppError) -> String {
         AppError::Forbidden => "you do not have the permission for this".into(),
         AppError::RateLimited => "too many failed sign-ins; try again in 15 minutes".into(),
         AppError::Conflict(m) => format!("conflict: {m}"),
+        AppError::Refused(_, m) => m.clone(),
         // Details go to the log, not to the client.
         AppError::Internal(_) => "internal error".into(),
     }

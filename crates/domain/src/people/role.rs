@@ -49,6 +49,14 @@ pub enum Permission {
     ViewCoverage,
     /// Manage accounts and settings.
     Administer,
+    /// Register points for people (P1) and read their statements.
+    RegisterPoints,
+    /// Approve or reject registered points, reverse entries, read community statements (P2).
+    ApprovePoints,
+    /// Run the points store: catalogue, stock, vouchers (P3).
+    ManageStore,
+    /// Post volunteer tasks, confirm and evaluate the service (P5).
+    ManageTasks,
 }
 
 impl Role {
@@ -112,16 +120,33 @@ impl Role {
                 Transfer,
                 ViewCoverage,
                 Administer,
+                RegisterPoints,
+                ApprovePoints,
+                ManageStore,
+                ManageTasks,
             ],
             Role::Dispatcher => &[ViewResidents, ViewPeople, ViewCoverage],
-            Role::CommunitySecretary => {
-                &[ViewResidents, ViewPeople, EditTerritory, EditPeople, Transfer, ViewCoverage]
+            Role::CommunitySecretary => &[
+                ViewResidents,
+                ViewPeople,
+                EditTerritory,
+                EditPeople,
+                Transfer,
+                ViewCoverage,
+                RegisterPoints,
+                ApprovePoints,
+                ManageStore,
+                ManageTasks,
+            ],
+            Role::CommunityStaff => {
+                &[ViewResidents, ViewPeople, EditTerritory, ViewCoverage, RegisterPoints, ApprovePoints, ManageStore, ManageTasks]
             }
-            Role::CommunityStaff => &[ViewResidents, ViewPeople, EditTerritory, ViewCoverage],
-            Role::GridChief | Role::GridWorker => &[ViewResidents, ViewPeople, EditTerritory],
-            Role::PartTimeWorker | Role::MicroGridLeader | Role::BuildingLeader => {
-                &[ViewResidents, ViewPeople]
-            }
+            // The grid chief approves points in the grid; grid workers and micro-grid leaders
+            // register them and run volunteer tasks (P2, P5).
+            Role::GridChief => &[ViewResidents, ViewPeople, EditTerritory, RegisterPoints, ApprovePoints, ManageTasks],
+            Role::GridWorker => &[ViewResidents, ViewPeople, EditTerritory, RegisterPoints, ManageTasks],
+            Role::MicroGridLeader => &[ViewResidents, ViewPeople, RegisterPoints, ManageTasks],
+            Role::PartTimeWorker | Role::BuildingLeader => &[ViewResidents, ViewPeople, RegisterPoints],
             Role::SecondBuildingLeader => &[ViewResidents],
             // Departments and specialists work on cases; they see people, not residents' files.
             Role::DepartmentStaff | Role::Specialist => &[ViewPeople],

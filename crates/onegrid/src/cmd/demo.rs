@@ -57,6 +57,10 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     for a in &outcome.accounts {
         println!("LOGIN role={} username={} password={}", a.role.as_str(), a.username, a.password);
     }
+    // A resident holds no post; the same line format, so scripts find it as role `resident`.
+    if let Some((username, password)) = &outcome.resident {
+        println!("LOGIN role=resident username={username} password={password}");
+    }
     if let Some(worker) = outcome.accounts.iter().find(|a| a.role == Role::GridWorker) {
         match app.forbidden_example(&worker.username).await? {
             Some((path, text)) => {

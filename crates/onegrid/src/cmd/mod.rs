@@ -23,8 +23,10 @@ use crate::cli::{Cli, Command};
 use crate::config::{Settings, Sources};
 
 pub async fn run(cli: Cli, sources: Sources) -> anyhow::Result<ExitCode> {
-    // Partitioning reads and writes files only: it needs no settings and no database.
-    if let Command::Partition(a) = &cli.command {
+    // Partitioning files needs no settings and no database; `--street` reads the database.
+    if let Command::Partition(a) = &cli.command
+        && a.street.is_none()
+    {
         let a = a.clone();
         tokio::task::spawn_blocking(move || partition::run(&a)).await??;
         return Ok(ExitCode::SUCCESS);
@@ -38,7 +40,7 @@ pub async fn run(cli: Cli, sources: Sources) -> anyhow::Result<ExitCode> {
         Command::Export(a) => export::run(a, &settings).await,
         Command::Coverage(a) => coverage::run(a, &settings).await,
         Command::User(c) => user::run(c, &settings).await,
-        Command::Partition(_) => unreachable!("handled above"),
+        Command::Partition(a) => partition::run_street(&a, &settings).await,
     }
 }
 

@@ -4,13 +4,25 @@
 //! ```text
 //! onegrid partition --units U.geojson [--edges E.csv] [--groups G.csv] (--k K | --cap C) [--seed S] [--out A.csv]
 //! onegrid partition --units U.geojson [--edges E.csv] --score A.csv [--cap C] [--compare B.csv] [--json]
+//! onegrid partition --street CODE [--area CODE] [--within grid|community] [--k K | --cap C] [--seed S] [--edges E.csv] [--out A.csv]
 //! ```
 //! Without `--edges`, adjacency is derived from the geometry (shared polygon boundaries, or the
 //! 6 nearest neighbours of points). Bad input names the file, the row and the field (R2).
+//!
+//! With `--street`, the units are the street's buildings with a location (households as
+//! weight) from the database, numbered in code order; adjacency is the shared boundaries of
+//! the buildings' cells within their grid (see `onegrid_app::partition`); the current grids
+//! are fixed groups (`--within community`: communities). The cap defaults to the street's
+//! division policy (40 households per micro-grid unless set). The quality of the proposal and
+//! of the current division (the buildings' micro-grids) are printed side by side.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+mod street;
+
+pub use street::run as run_street;
 
 use anyhow::{Context, bail};
 use onegrid_partition::{Control, Options, Policy, Problem, Progress, exchange, partition, report};
@@ -19,8 +31,20 @@ use onegrid_partition::{Control, Options, Policy, Problem, Progress, exchange, p
 pub struct PartitionArgs {
     /// Units: GeoJSON FeatureCollection (WGS-84) with properties `id` (0..n-1) and `weight`,
     /// optionally `area_m2` and `perim_m`; Polygon, MultiPolygon or Point geometries
-    #[arg(long, value_name = "FILE")]
-    pub units: PathBuf,
+    #[arg(long, value_name = "FILE", required_unless_present = "street", conflicts_with = "street")]
+    pub units: Option<PathBuf>,
+
+    /// Divide this street's buildings, read from the database (by street code)
+    #[arg(long, value_name = "CODE", conflicts_with_all = ["groups", "score", "compare"])]
+    pub street: Option<String>,
+
+    /// With --street: only this grid or community (by code)
+    #[arg(long, value_name = "CODE", requires = "street")]
+    pub area: Option<String>,
+
+    /// With --street: the fixed groups no part crosses
+    #[arg(long, value_enum, default_value_t = WithinArg::Grid, requires = "street")]
+    pub within: WithinArg,
 
     /// Adjacency: CSV with header `u,v[,shared_m]` [default: derived from the geometry]
     #[arg(long, value_name = "FILE")]
@@ -72,6 +96,14 @@ pub struct PartitionArgs {
     pub per_part: bool,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum WithinArg {
+    /// No part crosses a grid
+    Grid,
+    /// Parts may cross grids but not communities
+    Community,
+}
+
 /// The subcommand's argument type under the name the other commands use.
 #[allow(dead_code)]
 pub type Args = PartitionArgs;
@@ -82,8 +114,8 @@ fn read(path: &Path) -> anyhow::Result<String> {
 
 /// Units, edges and groups as a problem; errors name the file, row and field.
 fn load(args: &PartitionArgs) -> anyhow::Result<Problem> {
-    let units = exchange::parse_units_geojson(&read(&args.units)?)
-        .map_err(|e| anyhow::anyhow!("{}: {e}", args.units.display()))?;
+    let path = args.units.as_ref().context("--units is required without --street")?;
+    let units = exchange::parse_units_geojson(&read(path)?).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
     let n = units.units.len();
     let edges = match &args.edges {
         Some(p) => exchange::parse_edges_csv(&read(p)?, n).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,

@@ -1,11 +1,18 @@
 //! Whole flows over HTTP against a real database; every test runs on SQLite and PostgreSQL.
 
 mod auth;
+mod honours;
 mod import;
 mod locate;
+mod participation;
+mod participation_pages;
+mod partition;
 mod permissions;
+mod points;
 mod schema;
+mod store;
 mod territory;
+mod volunteer;
 
 pub use onegrid_testkit::fixture::{self, PASSWORD};
 pub use onegrid_testkit::{TestApp, both};

@@ -3,10 +3,14 @@
 pub mod auth;
 pub mod health;
 pub mod openapi;
+pub mod partition;
 pub mod people;
+pub mod points;
 pub mod query;
+pub mod store;
 pub mod territory;
 pub mod transfer;
+pub mod volunteer;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -35,6 +39,38 @@ pub const PATHS: &[&str] = &[
     "/import",
     "/export",
     "/openapi.json",
+    "/partition-proposals",
+    "/partition-proposals/{id}",
+    "/partition-proposals/{id}/accept",
+    "/partition-proposals/{id}/discard",
+    // Participation (issue 4).
+    "/points/policy",
+    "/points/me",
+    "/points/awards",
+    "/points/awards/{id}",
+    "/points/awards/{id}/approve",
+    "/points/awards/{id}/reject",
+    "/points/entries/{id}/reverse",
+    "/points/statements/people/{id}",
+    "/points/statements/communities/{id}",
+    "/points/check",
+    "/store/items",
+    "/store/items/{id}",
+    "/store/items/{id}/redeem",
+    "/store/redemptions",
+    "/store/redemptions/{id}/cancel",
+    "/store/vouchers/{code}/use",
+    "/volunteer-tasks",
+    "/volunteer-tasks/{id}",
+    "/volunteer-tasks/{id}/close",
+    "/volunteer-tasks/{id}/claims",
+    "/volunteer-claims",
+    "/volunteer-claims/{id}/withdraw",
+    "/volunteer-claims/{id}/check-in",
+    "/volunteer-claims/{id}/check-out",
+    "/volunteer-claims/{id}/confirm",
+    "/volunteer-claims/{id}/evaluate",
+    "/honours",
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -58,4 +94,36 @@ pub fn routes() -> Router<AppState> {
         .route("/import", post(transfer::import))
         .route("/export", get(transfer::export))
         .route("/openapi.json", get(openapi::document))
+        .route("/partition-proposals", get(partition::list).post(partition::create))
+        .route("/partition-proposals/{id}", get(partition::get))
+        .route("/partition-proposals/{id}/accept", post(partition::accept))
+        .route("/partition-proposals/{id}/discard", post(partition::discard))
+        // Participation (issue 4).
+        .route("/points/policy", get(points::policy).put(points::set_policy))
+        .route("/points/me", get(points::me))
+        .route("/points/awards", get(points::awards).post(points::register))
+        .route("/points/awards/{id}", get(points::award))
+        .route("/points/awards/{id}/approve", post(points::approve))
+        .route("/points/awards/{id}/reject", post(points::reject))
+        .route("/points/entries/{id}/reverse", post(points::reverse))
+        .route("/points/statements/people/{id}", get(points::person_statement))
+        .route("/points/statements/communities/{id}", get(points::community_statement))
+        .route("/points/check", get(points::check))
+        .route("/store/items", get(store::items).post(store::create))
+        .route("/store/items/{id}", get(store::item).patch(store::change))
+        .route("/store/items/{id}/redeem", post(store::redeem))
+        .route("/store/redemptions", get(store::redemptions))
+        .route("/store/redemptions/{id}/cancel", post(store::cancel))
+        .route("/store/vouchers/{code}/use", post(store::use_voucher))
+        .route("/volunteer-tasks", get(volunteer::list).post(volunteer::create))
+        .route("/volunteer-tasks/{id}", get(volunteer::get))
+        .route("/volunteer-tasks/{id}/close", post(volunteer::close))
+        .route("/volunteer-tasks/{id}/claims", post(volunteer::claim))
+        .route("/volunteer-claims", get(volunteer::mine))
+        .route("/volunteer-claims/{id}/withdraw", post(volunteer::withdraw))
+        .route("/volunteer-claims/{id}/check-in", post(volunteer::check_in))
+        .route("/volunteer-claims/{id}/check-out", post(volunteer::check_out))
+        .route("/volunteer-claims/{id}/confirm", post(volunteer::confirm))
+        .route("/volunteer-claims/{id}/evaluate", post(volunteer::evaluate))
+        .route("/honours", get(points::honours))
 }

@@ -40,6 +40,9 @@ impl<'a> Page<'a> {
             path => self.path.clone(),
             user => self.session.map(|s| Value::from(minijinja::value::Serde(&s.actor.user))),
             csrf => self.session.and_then(|s| s.csrf.clone()),
+            can_administer => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::Administer)),
+            can_review_points => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ApprovePoints)),
+            can_manage_tasks => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ManageTasks)),
         };
         let merged = context! { ..ctx, ..base };
         match self.state.templates.get_template(template).and_then(|t| t.render(merged)) {

@@ -25,5 +25,12 @@ pub fn environment(locales: Arc<Locales>) -> Environment<'static> {
         let s = v.to_string();
         if s.len() == 11 { format!("{}****{}", &s[..3], &s[7..]) } else { s }
     });
+    // Times are stored as epoch ms (UTC); pages show them in China Standard Time (UTC+8), where
+    // the platform's streets are.
+    env.add_filter("datetime", |ms: i64| -> String {
+        chrono::DateTime::from_timestamp_millis(ms)
+            .map(|t| t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default()
+    });
     env
 }
