@@ -1,59 +1,24 @@
 // Foundation browser tests: sign-in, language switch, the map, and grid-scoped access.
 // Run with `npm test --prefix e2e` (scripts/test does it); ONEGRID_BIN names the binary.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
+import { suite } from '../lib/suite.js';
 import {
-  launchBrowser, newPage, screenshot, waitUntil, htmlLang, signIn,
+  screenshot, waitUntil, htmlLang, signIn,
 } from '../lib/browser.js';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  server = await startServer({ name: 'foundation' });
-  browser = await launchBrowser();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-});
-
-/**
- * Run `fn` with a fresh browser context; on failure add a screenshot, the page's
- * errors and the tail of the server's output to the error.
- */
-async function withPage(name, fn, opts) {
-  const { context, page } = await newPage(browser, opts);
-  try {
-    await fn(page);
-  } catch (err) {
-    const shot = await screenshot(page, `${name}-FAILED.png`).catch(() => '(no screenshot)');
-    const extra = [
-      `page url: ${page.url()}`,
-      `screenshot: ${shot}`,
-      `page errors:\n${page.consoleErrors.join('\n') || '(none)'}`,
-      `--- server output (tail) ---\n${server.logs().slice(-6000)}`,
-    ].join('\n');
-    if (err instanceof Error) err.message += `\n${extra}`;
-    throw err;
-  } finally {
-    await context.close().catch(() => {});
-  }
-}
+const ctx = suite('foundation');
+const withPage = ctx.withPage;
 
 const MICRO_GRID_PATH = /^\/territory\/micro-grids\/[^/]+\/?$/;
 
 test('i1 sign in, switch language, open the map and click a micro-grid', { timeout: 300_000 }, async () => {
-  const creds = await server.credential('street_admin');
+  const creds = await ctx.server.credential('street_admin');
 
   await withPage('i1', async (page) => {
     // --- login form ---
-    const loginRes = await page.goto(server.url('/login'));
+    const loginRes = await page.goto(ctx.server.url('/login'));
     assert.equal(loginRes?.status(), 200, 'GET /login');
     for (const sel of [
       'form#login-form',
@@ -65,7 +30,7 @@ test('i1 sign in, switch language, open the map and click a micro-grid', { timeo
     }
 
     // --- sign in as street_admin -> "/" with the main navigation ---
-    const landed = await signIn(page, server.baseUrl, creds);
+    const landed = await signIn(page, ctx.server.baseUrl, creds);
     assert.equal(new URL(landed).pathname, '/', 'after sign-in the browser is on /');
     await page.locator('nav#main-nav').waitFor({ state: 'visible' });
 
@@ -76,14 +41,14 @@ test('i1 sign in, switch language, open the map and click a micro-grid', { timeo
       async () => (await htmlLang(page)) === 'en');
     await page.waitForLoadState('load');
 
-    const homeRes = await page.goto(server.url('/'));
+    const homeRes = await page.goto(ctx.server.url('/'));
     assert.equal(homeRes?.status(), 200, 'GET / after switching language');
     assert.equal(await htmlLang(page), 'en', 'the language choice is remembered across requests');
     await page.locator('nav#main-nav').waitFor({ state: 'visible' });
     await screenshot(page, 'home-en.png');
 
     // --- the map: one SVG path.mg-polygon per micro-grid ---
-    const mapRes = await page.goto(server.url('/map'));
+    const mapRes = await page.goto(ctx.server.url('/map'));
     assert.equal(mapRes?.status(), 200, 'GET /map');
     await page.locator('div#map').waitFor({ state: 'attached' });
     await page.waitForFunction(
@@ -143,16 +108,16 @@ test('i1 sign in, switch language, open the map and click a micro-grid', { timeo
 });
 
 test("r4 grid worker cannot open another grid's residents in the UI", { timeout: 120_000 }, async () => {
-  const creds = await server.credential('grid_worker');
-  const forbiddenPath = await server.printed('FORBIDDEN_URL_FOR', 'grid_worker');
-  const forbiddenText = await server.printed('FORBIDDEN_TEXT_FOR', 'grid_worker');
+  const creds = await ctx.server.credential('grid_worker');
+  const forbiddenPath = await ctx.server.printed('FORBIDDEN_URL_FOR', 'grid_worker');
+  const forbiddenText = await ctx.server.printed('FORBIDDEN_TEXT_FOR', 'grid_worker');
   assert.ok(forbiddenText.length >= 2, `FORBIDDEN_TEXT_FOR is too short to test: "${forbiddenText}"`);
 
   await withPage('r4', async (page) => {
-    const landed = await signIn(page, server.baseUrl, creds);
+    const landed = await signIn(page, ctx.server.baseUrl, creds);
     assert.notEqual(new URL(landed).pathname, '/login', 'grid_worker is signed in');
 
-    const res = await page.goto(server.url(forbiddenPath));
+    const res = await page.goto(ctx.server.url(forbiddenPath));
     assert.ok(res, `GET ${forbiddenPath} got a response`);
     assert.ok([403, 404].includes(res.status()),
       `GET ${forbiddenPath} as grid_worker must be 403 or 404, got ${res.status()} (${res.url()})`);

@@ -2,44 +2,16 @@
 // grid worker confirms and evaluates it, the points appear, and the resident redeems an item.
 // Screenshots go to e2e/artifacts/p*.png.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launchBrowser, newPage, screenshot, signIn, PHONE } from '../lib/browser.js';
+import { suite } from '../lib/suite.js';
+import { screenshot, signIn, PHONE } from '../lib/browser.js';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  server = await startServer({ name: 'participation' });
-  browser = await launchBrowser();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-});
-
-async function withPage(name, fn, opts) {
-  const { context, page } = await newPage(browser, opts);
-  try {
-    await fn(page);
-  } catch (err) {
-    const shot = await screenshot(page, `${name}-FAILED.png`).catch(() => '(no screenshot)');
-    if (err instanceof Error) {
-      err.message += `\npage url: ${page.url()}\nscreenshot: ${shot}\npage errors:\n${page.consoleErrors.join('\n') || '(none)'}` +
-        `\n--- server output (tail) ---\n${server.logs().slice(-4000)}`;
-    }
-    throw err;
-  } finally {
-    await context.close().catch(() => {});
-  }
-}
+const ctx = suite('participation');
+const withPage = ctx.withPage;
 
 async function gridPoints(page) {
-  await page.goto(server.url('/points'));
+  await page.goto(ctx.server.url('/points'));
   return Number(await page.locator('[data-currency=grid_points]').first().innerText());
 }
 
@@ -51,14 +23,14 @@ async function submit(page, button) {
 const TASK = '楼道杂物清理';
 
 test('p5 a resident claims a task, the organiser confirms it, points appear, the resident redeems', { timeout: 300_000 }, async () => {
-  const resident = await server.credential('resident');
-  const worker = await server.credential('grid_worker');
+  const resident = await ctx.server.credential('resident');
+  const worker = await ctx.server.credential('grid_worker');
   let before;
 
   await withPage('p5-resident', async (page) => {
-    await signIn(page, server.baseUrl, resident);
+    await signIn(page, ctx.server.baseUrl, resident);
     before = await gridPoints(page);
-    const res = await page.goto(server.url('/tasks'));
+    const res = await page.goto(ctx.server.url('/tasks'));
     assert.equal(res?.status(), 200);
     const card = page.locator('section.task', { hasText: TASK }).first();
     await submit(page, card.locator('button[type=submit]'));
@@ -71,8 +43,8 @@ test('p5 a resident claims a task, the organiser confirms it, points appear, the
   }, { viewport: PHONE, isMobile: true });
 
   await withPage('p5-organiser', async (page) => {
-    await signIn(page, server.baseUrl, worker);
-    await page.goto(server.url('/tasks/manage'));
+    await signIn(page, ctx.server.baseUrl, worker);
+    await page.goto(ctx.server.url('/tasks/manage'));
     await submit(page, page.locator('a', { hasText: TASK }).first());
     const row = page.locator('tr[data-claim]', { has: page.locator('form[action$="/confirm"]') }).first();
     await row.locator('input[name=minutes]').fill('120');
@@ -84,11 +56,11 @@ test('p5 a resident claims a task, the organiser confirms it, points appear, the
   });
 
   await withPage('p3-resident', async (page) => {
-    await signIn(page, server.baseUrl, resident);
+    await signIn(page, ctx.server.baseUrl, resident);
     const after = await gridPoints(page);
     assert.equal(after, before + 2, 'the evaluation credited the task\'s 2 points');
     await screenshot(page, 'p1-resident-points.png');
-    await page.goto(server.url('/store'));
+    await page.goto(ctx.server.url('/store'));
     await screenshot(page, 'p3-store-phone.png');
     const affordable = page.locator('section.item form[action$="/redeem"] button').first();
     await submit(page, affordable);
@@ -96,7 +68,7 @@ test('p5 a resident claims a task, the organiser confirms it, points appear, the
     const voucher = await page.locator('#new-voucher .voucher').innerText();
     assert.match(voucher, /^[2-9A-Z]{10}$/);
     assert.ok((await gridPoints(page)) < after, 'the redemption debited the points');
-    await page.goto(server.url(`/points?voucher=${voucher}`));
+    await page.goto(ctx.server.url(`/points?voucher=${voucher}`));
     await screenshot(page, 'p3-resident-voucher.png');
   }, { viewport: PHONE, isMobile: true });
 });

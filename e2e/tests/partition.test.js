@@ -2,50 +2,20 @@
 // current and the proposed division on two maps with both quality reports, and accepts it.
 // Run with `npm test --prefix e2e` (scripts/test does it); ONEGRID_BIN names the binary.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer } from '../lib/server.js';
-import { launchBrowser, newPage, screenshot, signIn, PHONE } from '../lib/browser.js';
+import { suite } from '../lib/suite.js';
+import { screenshot, signIn, PHONE } from '../lib/browser.js';
 
-/** @type {Awaited<ReturnType<typeof startServer>>} */
-let server;
-/** @type {import('playwright-core').Browser} */
-let browser;
-
-before(async () => {
-  server = await startServer({ name: 'partition' });
-  browser = await launchBrowser();
-}, { timeout: 240_000 });
-
-after(async () => {
-  await browser?.close().catch(() => {});
-  await server?.stop();
-});
-
-async function withPage(name, fn, opts) {
-  const { context, page } = await newPage(browser, opts);
-  try {
-    await fn(page);
-    // Script errors fail the test (a missing /favicon.ico does not).
-    assert.deepEqual(page.consoleErrors.filter((e) => e.startsWith('pageerror')), [], 'no script errors');
-  } catch (err) {
-    const shot = await screenshot(page, `${name}-FAILED.png`).catch(() => '(no screenshot)');
-    if (err instanceof Error) {
-      err.message += `\npage url: ${page.url()}\nscreenshot: ${shot}\npage errors:\n${page.consoleErrors.join('\n') || '(none)'}`
-        + `\n--- server output (tail) ---\n${server.logs().slice(-6000)}`;
-    }
-    throw err;
-  } finally {
-    await context.close().catch(() => {});
-  }
-}
+const ctx = suite('partition');
+const withPage = ctx.withPage;
 
 test('g1 propose a division, compare it on two maps, accept it', { timeout: 300_000 }, async () => {
-  const creds = await server.credential('street_admin');
+  const creds = await ctx.server.credential('street_admin');
   let proposal;
   await withPage('g1-partition', async (page) => {
-    await signIn(page, server.baseUrl, creds);
-    const res = await page.goto(server.url('/partition'));
+    await signIn(page, ctx.server.baseUrl, creds);
+    const res = await page.goto(ctx.server.url('/partition'));
     assert.equal(res?.status(), 200, 'GET /partition');
     // The first grid of the first community (options list communities, each before its grids).
     const value = await page.locator('select[name=area_id] option').nth(1).getAttribute('value');
@@ -65,14 +35,14 @@ test('g1 propose a division, compare it on two maps, accept it', { timeout: 300_
     await screenshot(page, 'partition-proposal.png');
   });
   await withPage('g1-partition-phone', async (page) => {
-    await signIn(page, server.baseUrl, creds);
-    await page.goto(server.url(proposal));
+    await signIn(page, ctx.server.baseUrl, creds);
+    await page.goto(ctx.server.url(proposal));
     await page.locator('#map-proposed path[data-part]').first().waitFor({ state: 'attached' });
     await screenshot(page, 'partition-proposal-phone.png');
   }, { viewport: PHONE, isMobile: true });
   await withPage('g1-partition-accept', async (page) => {
-    await signIn(page, server.baseUrl, creds);
-    await page.goto(server.url(proposal));
+    await signIn(page, ctx.server.baseUrl, creds);
+    await page.goto(ctx.server.url(proposal));
     page.once('dialog', (d) => d.accept());
     await Promise.all([page.waitForURL((u) => u.pathname === proposal), page.locator('#accept-proposal').click()]);
     await page.locator('[data-testid=partition-outcome]').waitFor({ state: 'visible' });
