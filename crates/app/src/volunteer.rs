@@ -46,7 +46,9 @@ async fn claim_for(tx: &mut Tx, actor: &Actor, id: i64, staff: bool) -> Result<(
     let task = store::task(tx, claim.task_id).await?;
     let own = actor.user.person_id == Some(claim.person_id);
     let manages = actor.scope(Permission::ManageTasks).covers(&task.path());
-    if (staff && !manages) || (!staff && !own && !manages) {
+    // Staff steps need the task in scope; a volunteer's own steps need the claim to be theirs
+    // (organisers may take them on the volunteer's behalf).
+    if !manages && (staff || !own) {
         return Err(AppError::NotFound);
     }
     Ok((claim, task))

@@ -92,7 +92,10 @@ const GOODS: &[(ItemKind, &str, i64, i64, i64)] = &[
     (ItemKind::Service, "义剪理发", 6, 30, 1),
 ];
 
-const TASKS: &[(&str, &str, &str, Category, i64, &[&str])] = &[
+/// Title, content, place, category, half the usual places, skills.
+type TaskTemplate = (&'static str, &'static str, &'static str, Category, i64, &'static [&'static str]);
+
+const TASKS: &[TaskTemplate] = &[
     ("楼道杂物清理", "清理楼道堆物，消除消防隐患", "居民区各楼道", Category::EnvironmentalUpkeep, 2, &["搬运"]),
     ("敬老院陪伴", "陪老人聊天、读报", "街道敬老院", Category::HelpInDifficulty, 4, &["沟通"]),
     ("垃圾分类值守", "早晚投放时段在垃圾厢房值守", "垃圾厢房", Category::EnvironmentalUpkeep, 2, &[]),
@@ -200,7 +203,7 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
     let mut history = Vec::new();
     for (days_ago, v, e) in timeline {
         match e {
-            Some(Event::Award { points, .. }) if points == 0 => {}
+            Some(Event::Award { points: 0, .. }) => {}
             Some(e) => {
                 if let Event::Award { points, .. } = &e {
                     balance[v] += points;

@@ -69,7 +69,7 @@ async fn tasks_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Task>
 
 pub async fn insert_task(tx: &mut Tx, path: &UnitPath, t: &NewTask, organiser: i64) -> Result<i64> {
     let skills: Vec<String> = t.skills.iter().map(|s| s.trim().to_string()).collect();
-    Ok(on!(tx, |c| sqlx::query_scalar(
+    on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO volunteer_tasks (street_id, community_id, grid_id, micro_grid_id, title, content, place, starts_at, ends_at, capacity, \
          claimed, points, category, skills, status, organiser_id, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, 'open', $14, $15) RETURNING id"
@@ -91,7 +91,7 @@ pub async fn insert_task(tx: &mut Tx, path: &UnitPath, t: &NewTask, organiser: i
     .bind(now_ms())
     .fetch_one(c)
     .await)
-    .map_err(StoreError::from_write)?)
+    .map_err(StoreError::from_write)
 }
 
 pub async fn task(tx: &mut Tx, id: i64) -> Result<Task> {
@@ -207,7 +207,7 @@ pub async fn claims_of_person(tx: &mut Tx, person_id: i64) -> Result<Vec<Claim>>
 
 /// A new claim; `Conflict` when the person already has one on the task.
 pub async fn insert_claim(tx: &mut Tx, street_id: i64, task_id: i64, person_id: i64) -> Result<i64> {
-    Ok(on!(tx, |c| sqlx::query_scalar(
+    on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO volunteer_claims (street_id, task_id, person_id, status, claimed_at) VALUES ($1, $2, $3, 'claimed', $4) RETURNING id"
     )
     .bind(street_id)
@@ -216,7 +216,7 @@ pub async fn insert_claim(tx: &mut Tx, street_id: i64, task_id: i64, person_id: 
     .bind(now_ms())
     .fetch_one(c)
     .await)
-    .map_err(StoreError::from_write)?)
+    .map_err(StoreError::from_write)
 }
 
 /// A withdrawn claim taken up again.

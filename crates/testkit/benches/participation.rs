@@ -196,16 +196,17 @@ async fn statements_raw(db: &Db, s: &Setup, period: Period) -> Duration {
     let start = Instant::now();
     for p in &s.people {
         let mut tx = db.read().await.unwrap();
-        let rows: Vec<(i64, i64, i64)> = on!(&mut tx, |c| sqlx::query_as(
-            "SELECT e.id, e.amount, e.at FROM points_entries e \
-             WHERE (e.to_account_id IN (SELECT id FROM points_accounts WHERE person_id = $1) \
-             OR e.from_account_id IN (SELECT id FROM points_accounts WHERE person_id = $1)) AND e.at >= $2 AND e.at < $3 ORDER BY e.at"
-        )
-        .bind(*p)
-        .bind(period.start_ms())
-        .bind(period.end_ms())
-        .fetch_all(c)
-        .await)
+        let ids: Vec<i64> = on!(&mut tx, |c| sqlx::query_scalar("SELECT id FROM points_accounts WHERE person_id = $1").bind(*p).fetch_all(c).await).unwrap();
+        let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
+        let sql = format!(
+            "SELECT e.id, e.amount, e.at FROM points_entries e WHERE (e.to_account_id IN ({list}) OR e.from_account_id IN ({list})) \
+             AND e.at >= $1 AND e.at < $2 ORDER BY e.at"
+        );
+        let rows: Vec<(i64, i64, i64)> = on!(&mut tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(period.start_ms())
+            .bind(period.end_ms())
+            .fetch_all(c)
+            .await)
         .unwrap();
         assert!(rows.len() >= 5);
     }

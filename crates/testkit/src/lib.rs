@@ -16,6 +16,8 @@ pub struct TestApp {
     pub app: App,
     pub backend: Backend,
     _dir: Option<TempDir>,
+    /// The PostgreSQL test database, dropped by `both!` when the test passes.
+    pub pg_database: Option<String>,
 }
 
 /// A directory removed when dropped.
@@ -44,6 +46,20 @@ pub fn pg_url() -> Option<String> {
     Some(std::env::var("ONEGRID_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into()))
 }
 
+thread_local! {
+    /// The name `fresh_db` gave the PostgreSQL database it just made, for `spawn_app` to keep.
+    static LAST_PG_DATABASE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Drops a test database, closing the connections the test's server still holds.
+pub async fn drop_pg_database(name: &str) {
+    let Some(url) = pg_url() else { return };
+    if let Ok(Db::Postgres(pool)) = Db::connect(&url).await {
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&pool).await;
+        pool.close().await;
+    }
+}
+
 /// A fresh, migrated database on the backend.
 pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
     match backend {
@@ -69,6 +85,7 @@ pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
             let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(url.clone());
             let db = Db::connect(&format!("{base}/{name}")).await.expect("test database opens");
             db.migrate().await.expect("migrations apply");
+            LAST_PG_DATABASE.with(|n| *n.borrow_mut() = Some(name));
             Some((db, None))
         }
     }
@@ -77,6 +94,7 @@ pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
 /// Serves the real router against a fresh database; `None` only when PostgreSQL is skipped.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let (db, dir) = fresh_db(backend).await?;
+    let pg_database = (backend == Backend::Postgres).then(|| LAST_PG_DATABASE.with(|n| n.borrow_mut().take())).flatten();
     let app = App::new(db, PasswordCost::Test).await.expect("app starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -84,7 +102,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     tokio::spawn(async move {
         onegrid_web::serve(served, listener, std::future::pending()).await.unwrap();
     });
-    Some(TestApp { base, app, backend, _dir: dir })
+    Some(TestApp { base, app, backend, _dir: dir, pg_database })
 }
 
 impl TestApp {
@@ -128,7 +146,12 @@ macro_rules! both {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() {
                 if let Some(t) = $crate::spawn_app($crate::Backend::Postgres).await {
+                    let database = t.pg_database.clone();
                     ($body)(t).await;
+                    // A failed test keeps its database for inspection; scripts/test clears leftovers.
+                    if let Some(name) = database {
+                        $crate::drop_pg_database(&name).await;
+                    }
                 }
             }
         }

@@ -127,10 +127,8 @@ impl PointsPolicy {
             c.check((1..=10_000).contains(&r.cap), &f, "cap must be from 1 to 10000");
         }
         c.check(self.joint_review_threshold >= 1, "joint_review_threshold", "must be 1 or more");
-        if let Some(w) = &self.exchange_window {
-            if let Err(DomainError::Invalid(f)) = w.check() {
-                f.into_iter().for_each(|e| c.push(e));
-            }
+        if let Some(Err(DomainError::Invalid(f))) = self.exchange_window.as_ref().map(|w| w.check()) {
+            f.into_iter().for_each(|e| c.push(e));
         }
         c.check(self.expiry_years.is_none_or(|y| (1..=50).contains(&y)), "expiry_years", "must be from 1 to 50");
         c.finish()

@@ -96,7 +96,7 @@ pub struct NewAward<'a> {
 
 /// Registers an award; `Conflict` when its source record was already rewarded.
 pub async fn insert(tx: &mut Tx, a: NewAward<'_>) -> Result<i64> {
-    Ok(on!(tx, |c| sqlx::query_scalar(
+    on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO points_awards (street_id, community_id, grid_id, micro_grid_id, person_id, currency, category, amount, minutes, note, \
          activity_on, source_kind, source_id, status, joint, registered_by, registered_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'registered', $14, $15, $16) RETURNING id"
@@ -119,7 +119,7 @@ pub async fn insert(tx: &mut Tx, a: NewAward<'_>) -> Result<i64> {
     .bind(a.registered_at)
     .fetch_one(c)
     .await)
-    .map_err(StoreError::from_write)?)
+    .map_err(StoreError::from_write)
 }
 
 pub async fn award(tx: &mut Tx, id: i64) -> Result<Award> {

@@ -55,7 +55,7 @@ async fn items_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Item>
 }
 
 pub async fn insert_item(tx: &mut Tx, street_id: i64, community_id: i64, i: &NewItem, created_by: i64) -> Result<i64> {
-    Ok(on!(tx, |c| sqlx::query_scalar(
+    on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO store_items (street_id, community_id, kind, name, description, currency, price, stock, per_person_limit, venue, \
          slot_starts_at, slot_ends_at, opens_at, closes_at, active, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id"
@@ -79,7 +79,7 @@ pub async fn insert_item(tx: &mut Tx, street_id: i64, community_id: i64, i: &New
     .bind(now_ms())
     .fetch_one(c)
     .await)
-    .map_err(StoreError::from_write)?)
+    .map_err(StoreError::from_write)
 }
 
 pub async fn item(tx: &mut Tx, id: i64) -> Result<Item> {
@@ -212,7 +212,7 @@ pub struct NewRedemption<'a> {
 
 /// `Conflict` when the voucher code is taken (the caller draws another).
 pub async fn insert_redemption(tx: &mut Tx, r: NewRedemption<'_>) -> Result<i64> {
-    Ok(on!(tx, |c| sqlx::query_scalar(
+    on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO store_redemptions (street_id, community_id, item_id, person_id, price, currency, voucher, status, entry_id, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'issued', $8, $9, $10) RETURNING id"
     )
@@ -228,7 +228,7 @@ pub async fn insert_redemption(tx: &mut Tx, r: NewRedemption<'_>) -> Result<i64>
     .bind(r.created_at)
     .fetch_one(c)
     .await)
-    .map_err(StoreError::from_write)?)
+    .map_err(StoreError::from_write)
 }
 
 pub async fn voucher_taken(tx: &mut Tx, voucher: &str) -> Result<bool> {
