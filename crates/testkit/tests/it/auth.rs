@@ -93,3 +93,19 @@ both!(i1_language_switch_is_remembered, |t: TestApp| async move {
     let r = c.get(t.url("/lang?to=fr")).send().await.unwrap();
     assert_eq!(r.status(), 400);
 });
+
+both!(r4_navigation_shows_only_what_the_posts_allow, |t: TestApp| async move {
+    fixture::load_small_street(&t).await;
+    let residents = super::participation::add_residents(&t, 1).await;
+    let resident = t.signed_in(&residents[0].username, PASSWORD).await;
+    let home = resident.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    assert!(home.contains("href=\"/points\""));
+    for staff_only in ["href=\"/people\"", "href=\"/coverage\"", "href=\"/transfer\"", "href=\"/partition\""] {
+        assert!(!home.contains(staff_only), "a resident sees {staff_only}");
+    }
+    let admin = t.signed_in("admin", PASSWORD).await;
+    let home = admin.get(t.url("/")).send().await.unwrap().text().await.unwrap();
+    for link in ["href=\"/people\"", "href=\"/coverage\"", "href=\"/transfer\"", "href=\"/partition\""] {
+        assert!(home.contains(link), "the street admin misses {link}");
+    }
+});

@@ -41,6 +41,10 @@ impl<'a> Page<'a> {
             user => self.session.map(|s| Value::from(minijinja::value::Serde(&s.actor.user))),
             csrf => self.session.and_then(|s| s.csrf.clone()),
             can_administer => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::Administer)),
+            // Navigation shows only what the user's posts allow; the handlers check again.
+            can_view_people => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ViewPeople)),
+            can_view_coverage => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ViewCoverage)),
+            can_transfer => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::Transfer)),
             can_review_points => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ApprovePoints)),
             can_manage_tasks => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ManageTasks)),
         };
