@@ -55,8 +55,14 @@ pub fn check_password_rules(password: &str) -> Result<(), AppError> {
 
 pub fn check_username(username: &str) -> Result<(), AppError> {
     let ok = (2..=64).contains(&username.len())
-        && username.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok { Ok(()) } else { Err(AppError::field("username", "must be 2–64 letters, digits, '.', '_' or '-'")) }
+        && username
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err(AppError::field("username", "must be 2–64 letters, digits, '.', '_' or '-'"))
+    }
 }
 
 /// A random token of 32 bytes, hex-encoded.
@@ -117,14 +123,17 @@ impl App {
         let token = random_token();
         let csrf = random_token();
         store::insert_session(&mut tx, &token_hash(&token), user.id, &csrf, SESSION_TTL_MS).await?;
-        audit::record(&mut tx, NewEvent {
-            street_id: user.street_id,
-            user_id: Some(user.id),
-            action: "login",
-            entity: "user",
-            entity_id: Some(user.id),
-            detail: json!({}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: user.street_id,
+                user_id: Some(user.id),
+                action: "login",
+                entity: "user",
+                entity_id: Some(user.id),
+                detail: json!({}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(NewSession { token, csrf, user })
@@ -140,52 +149,73 @@ impl App {
     /// The actor and CSRF token of a session cookie.
     pub async fn actor_from_session(&self, token: &str) -> Result<(Actor, String), AppError> {
         let mut tx = self.db.read().await?;
-        let (user_id, csrf) = store::session(&mut tx, &token_hash(token)).await?.ok_or(AppError::Unauthenticated)?;
+        let (user_id, csrf) = store::session(&mut tx, &token_hash(token))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         let actor = actor_of(&mut tx, user_id).await?;
         Ok((actor, csrf))
     }
 
     pub async fn actor_from_token(&self, token: &str) -> Result<Actor, AppError> {
         let mut tx = self.db.read().await?;
-        let user_id = store::token_user(&mut tx, &token_hash(token)).await?.ok_or(AppError::Unauthenticated)?;
+        let user_id = store::token_user(&mut tx, &token_hash(token))
+            .await?
+            .ok_or(AppError::Unauthenticated)?;
         actor_of(&mut tx, user_id).await
     }
 
     /// `onegrid user add`: an account, optionally tied to a person by code, or a superuser.
-    pub async fn add_user(&self, username: &str, password: &str, person_code: Option<&str>, superuser: bool) -> Result<User, AppError> {
+    pub async fn add_user(
+        &self,
+        username: &str,
+        password: &str,
+        person_code: Option<&str>,
+        superuser: bool,
+    ) -> Result<User, AppError> {
         check_username(username)?;
         check_password_rules(password)?;
         let hash = hash_password(self.password_cost, password)?;
         let mut tx = self.db.write().await?;
         let person = match person_code {
-            Some(code) => {
-                Some(people::person_by_code(&mut tx, code).await?.ok_or_else(|| AppError::field("person", format!("no person with code '{code}'")))?)
-            }
+            Some(code) => Some(
+                people::person_by_code(&mut tx, code)
+                    .await?
+                    .ok_or_else(|| AppError::field("person", format!("no person with code '{code}'")))?,
+            ),
             None => None,
         };
         if person.is_none() && !superuser {
-            return Err(AppError::field("person", "an account needs a person (whose posts give its permissions) or --superuser"));
+            return Err(AppError::field(
+                "person",
+                "an account needs a person (whose posts give its permissions) or --superuser",
+            ));
         }
-        let id = store::insert_user(&mut tx, NewUser {
-            street_id: person.as_ref().map(|p| p.street_id),
-            username,
-            password_hash: &hash,
-            person_id: person.as_ref().map(|p| p.id),
-            superuser,
-        })
+        let id = store::insert_user(
+            &mut tx,
+            NewUser {
+                street_id: person.as_ref().map(|p| p.street_id),
+                username,
+                password_hash: &hash,
+                person_id: person.as_ref().map(|p| p.id),
+                superuser,
+            },
+        )
         .await
         .map_err(|e| match e {
             onegrid_store::StoreError::Conflict(_) => AppError::field("username", "is already taken"),
             e => e.into(),
         })?;
-        audit::record(&mut tx, NewEvent {
-            street_id: person.as_ref().map(|p| p.street_id),
-            user_id: None,
-            action: "create",
-            entity: "user",
-            entity_id: Some(id),
-            detail: json!({"username": username, "superuser": superuser}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: person.as_ref().map(|p| p.street_id),
+                user_id: None,
+                action: "create",
+                entity: "user",
+                entity_id: Some(id),
+                detail: json!({"username": username, "superuser": superuser}),
+            },
+        )
         .await?;
         let user = store::user(&mut tx, id).await?;
         tx.commit().await?;
@@ -196,16 +226,21 @@ impl App {
         check_password_rules(password)?;
         let hash = hash_password(self.password_cost, password)?;
         let mut tx = self.db.write().await?;
-        let user = store::user_by_name(&mut tx, username).await?.ok_or_else(|| AppError::field("username", "no such user"))?;
+        let user = store::user_by_name(&mut tx, username)
+            .await?
+            .ok_or_else(|| AppError::field("username", "no such user"))?;
         store::set_password(&mut tx, user.id, &hash).await?;
-        audit::record(&mut tx, NewEvent {
-            street_id: user.street_id,
-            user_id: None,
-            action: "set_password",
-            entity: "user",
-            entity_id: Some(user.id),
-            detail: json!({}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: user.street_id,
+                user_id: None,
+                action: "set_password",
+                entity: "user",
+                entity_id: Some(user.id),
+                detail: json!({}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -219,17 +254,22 @@ impl App {
     /// `onegrid user token`: a bearer token for API clients. Only its hash is kept.
     pub async fn create_token(&self, username: &str, name: &str) -> Result<String, AppError> {
         let mut tx = self.db.write().await?;
-        let user = store::user_by_name(&mut tx, username).await?.ok_or_else(|| AppError::field("username", "no such user"))?;
+        let user = store::user_by_name(&mut tx, username)
+            .await?
+            .ok_or_else(|| AppError::field("username", "no such user"))?;
         let token = random_token();
         store::insert_token(&mut tx, &token_hash(&token), user.id, name).await?;
-        audit::record(&mut tx, NewEvent {
-            street_id: user.street_id,
-            user_id: None,
-            action: "create_token",
-            entity: "user",
-            entity_id: Some(user.id),
-            detail: json!({"name": name}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: user.street_id,
+                user_id: None,
+                action: "create_token",
+                entity: "user",
+                entity_id: Some(user.id),
+                detail: json!({"name": name}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(token)
@@ -253,7 +293,11 @@ async fn actor_of(tx: &mut onegrid_store::Tx, user_id: i64) -> Result<Actor, App
         None => Vec::new(),
     };
     let all_streets = territory::streets(tx).await?.into_iter().map(|s| s.id).collect();
-    Ok(Actor { user, grants, all_streets })
+    Ok(Actor {
+        user,
+        grants,
+        all_streets,
+    })
 }
 
 #[cfg(test)]

@@ -32,7 +32,11 @@ impl Actor {
 
     /// The record is inside the scope of `p`; otherwise it does not exist for this user.
     pub fn require_in(&self, p: Permission, path: &UnitPath) -> Result<(), AppError> {
-        if self.scope(p).covers(path) { Ok(()) } else { Err(AppError::NotFound) }
+        if self.scope(p).covers(path) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
     }
 
     /// The street the user works in: of their account, else of their first post.

@@ -25,13 +25,22 @@ impl App {
     pub async fn set_coverage_policy(&self, street_id: i64, policy: &CoveragePolicy) -> Result<(), AppError> {
         let mut errs = Vec::new();
         if !(1..=1000).contains(&policy.max_households_per_liaison) {
-            errs.push(onegrid_domain::FieldError::new("max_households_per_liaison", "must be between 1 and 1000"));
+            errs.push(onegrid_domain::FieldError::new(
+                "max_households_per_liaison",
+                "must be between 1 and 1000",
+            ));
         }
         if !(0..=100).contains(&policy.min_full_time_per_grid) {
-            errs.push(onegrid_domain::FieldError::new("min_full_time_per_grid", "must be between 0 and 100"));
+            errs.push(onegrid_domain::FieldError::new(
+                "min_full_time_per_grid",
+                "must be between 0 and 100",
+            ));
         }
         if !(0..=100).contains(&policy.min_part_time_per_grid) {
-            errs.push(onegrid_domain::FieldError::new("min_part_time_per_grid", "must be between 0 and 100"));
+            errs.push(onegrid_domain::FieldError::new(
+                "min_part_time_per_grid",
+                "must be between 0 and 100",
+            ));
         }
         if !(policy.area_tolerance_m2 >= 0.0 && policy.area_tolerance_m2.is_finite()) {
             errs.push(onegrid_domain::FieldError::new("area_tolerance_m2", "must be a number ≥ 0"));
@@ -41,7 +50,13 @@ impl App {
         }
         let mut tx = self.db.write().await?;
         territory::street(&mut tx, street_id).await?;
-        settings::set(&mut tx, street_id, POLICY_KEY, &serde_json::to_string(policy).expect("policy serializes")).await?;
+        settings::set(
+            &mut tx,
+            street_id,
+            POLICY_KEY,
+            &serde_json::to_string(policy).expect("policy serializes"),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -65,7 +80,14 @@ impl App {
             let level = Level::parse(&a.level).unwrap_or(Level::MicroGrid);
             let boundary = parse_boundary(a.boundary.as_deref());
             let parent_id = a.parent_id.or((level == Level::Community).then_some(-street_id));
-            areas.push(AreaNode { id: a.id, level, parent_id, code: a.code, name: a.name, boundary });
+            areas.push(AreaNode {
+                id: a.id,
+                level,
+                parent_id,
+                code: a.code,
+                name: a.name,
+                boundary,
+            });
         }
         // The street takes a negative id so it cannot collide with an area id.
         areas.push(AreaNode {
@@ -77,7 +99,10 @@ impl App {
             boundary: parse_boundary(street.boundary.as_deref()),
         });
         let buildings = territory::buildings_of_street(&mut tx, street_id).await?;
-        let households: HashMap<i64, i64> = territory::building_household_counts(&mut tx, street_id).await?.into_iter().collect();
+        let households: HashMap<i64, i64> = territory::building_household_counts(&mut tx, street_id)
+            .await?
+            .into_iter()
+            .collect();
         let mut input = CoverageInput {
             areas,
             buildings: buildings
@@ -93,13 +118,19 @@ impl App {
             ..Default::default()
         };
         let mut liaisons: HashMap<i64, Liaison> = HashMap::new();
-        for (role, _level, unit_id, person_id, name) in people::active_posts_of_street(&mut tx, street_id, &crate::today()).await? {
+        for (role, _level, unit_id, person_id, name) in
+            people::active_posts_of_street(&mut tx, street_id, &crate::today()).await?
+        {
             match Role::parse(&role) {
                 Some(Role::MicroGridLeader) => *input.leaders.entry(unit_id).or_default() += 1,
                 Some(Role::GridWorker) => *input.full_time.entry(unit_id).or_default() += 1,
                 Some(Role::PartTimeWorker) => *input.part_time.entry(unit_id).or_default() += 1,
                 Some(Role::BuildingLeader) => {
-                    let l = liaisons.entry(person_id).or_insert(Liaison { person_id, name, households: 0 });
+                    let l = liaisons.entry(person_id).or_insert(Liaison {
+                        person_id,
+                        name,
+                        households: 0,
+                    });
                     l.households += households.get(&unit_id).copied().unwrap_or(0);
                 }
                 _ => {}

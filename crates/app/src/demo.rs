@@ -35,51 +35,79 @@ impl App {
             .map(|a| a.code.clone())
             .ok_or_else(|| AppError::Internal("demo has no street".into()))?;
         let participation = onegrid_demo::participation(seed, &demo.data);
-        let resident = Some((participation.resident.username.clone(), participation.resident.password.clone()));
+        let resident = Some((
+            participation.resident.username.clone(),
+            participation.resident.password.clone(),
+        ));
         let mut tx = self.db.write().await?;
         if let Some(street) = territory::street_by_code(&mut tx, &street_code).await? {
-            return Ok(DemoOutcome { street_id: street.id, created: false, accounts: demo.accounts, written: Vec::new(), resident });
+            return Ok(DemoOutcome {
+                street_id: street.id,
+                created: false,
+                accounts: demo.accounts,
+                written: Vec::new(),
+                resident,
+            });
         }
         let mut written = load::load(&mut tx, &demo.data).await?;
-        let street = territory::street_by_code(&mut tx, &street_code).await?.ok_or(AppError::NotFound)?;
+        let street = territory::street_by_code(&mut tx, &street_code)
+            .await?
+            .ok_or(AppError::NotFound)?;
         for a in &demo.accounts {
             let person = people::person_by_code(&mut tx, &a.person_code)
                 .await?
                 .ok_or_else(|| AppError::Internal(format!("demo account {} has no person", a.username)))?;
             let hash = hash_password(self.password_cost, &a.password)?;
-            accounts_store::insert_user(&mut tx, NewUser {
-                street_id: Some(street.id),
-                username: &a.username,
-                password_hash: &hash,
-                person_id: Some(person.id),
-                superuser: false,
-            })
+            accounts_store::insert_user(
+                &mut tx,
+                NewUser {
+                    street_id: Some(street.id),
+                    username: &a.username,
+                    password_hash: &hash,
+                    person_id: Some(person.id),
+                    superuser: false,
+                },
+            )
             .await?;
         }
         // Issue 4: a year of points, the stores, volunteer tasks and a resident account.
         let resident_hash = hash_password(self.password_cost, &participation.resident.password)?;
-        let loaded = crate::points::demo::load(&mut tx, street.id, &participation, &resident_hash, onegrid_store::now_ms()).await?;
+        let loaded =
+            crate::points::demo::load(&mut tx, street.id, &participation, &resident_hash, onegrid_store::now_ms()).await?;
         written.extend(loaded.written);
-        audit::record(&mut tx, NewEvent {
-            street_id: Some(street.id),
-            user_id: None,
-            action: "load_demo",
-            entity: "street",
-            entity_id: Some(street.id),
-            detail: json!({"seed": seed, "written": written.iter().map(|(t, n)| json!([t, n])).collect::<Vec<_>>()}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: Some(street.id),
+                user_id: None,
+                action: "load_demo",
+                entity: "street",
+                entity_id: Some(street.id),
+                detail: json!({"seed": seed, "written": written.iter().map(|(t, n)| json!([t, n])).collect::<Vec<_>>()}),
+            },
+        )
         .await?;
         tx.commit().await?;
         self.locator.rebuild(&self.db).await?;
-        Ok(DemoOutcome { street_id: street.id, created: true, accounts: demo.accounts, written, resident: Some(loaded.resident) })
+        Ok(DemoOutcome {
+            street_id: street.id,
+            created: true,
+            accounts: demo.accounts,
+            written,
+            resident: Some(loaded.resident),
+        })
     }
 
     /// For the grid worker account: a household page in another grid and a resident name on
     /// it, which the worker must not be able to see (R4).
     pub async fn forbidden_example(&self, username: &str) -> Result<Option<(String, String)>, AppError> {
         let mut tx = self.db.read().await?;
-        let Some(user) = accounts_store::user_by_name(&mut tx, username).await? else { return Ok(None) };
-        let (Some(person), Some(street)) = (user.person_id, user.street_id) else { return Ok(None) };
+        let Some(user) = accounts_store::user_by_name(&mut tx, username).await? else {
+            return Ok(None);
+        };
+        let (Some(person), Some(street)) = (user.person_id, user.street_id) else {
+            return Ok(None);
+        };
         let grid = people::grants(&mut tx, person, &crate::today())
             .await?
             .into_iter()

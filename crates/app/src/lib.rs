@@ -33,7 +33,11 @@ impl App {
     /// Opens the app on a migrated database and builds the spatial index.
     pub async fn new(db: Db, password_cost: accounts::PasswordCost) -> Result<App, AppError> {
         let locator = Arc::new(locate::Locator::default());
-        let app = App { db, locator, password_cost };
+        let app = App {
+            db,
+            locator,
+            password_cost,
+        };
         app.locator.rebuild(&app.db).await?;
         Ok(app)
     }

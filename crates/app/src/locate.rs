@@ -61,17 +61,41 @@ impl Locator {
         let streets: HashMap<i64, AreaRef> = territory::streets(&mut tx)
             .await?
             .into_iter()
-            .map(|s| (s.id, AreaRef { id: s.id, code: s.code, name: s.name }))
+            .map(|s| {
+                (
+                    s.id,
+                    AreaRef {
+                        id: s.id,
+                        code: s.code,
+                        name: s.name,
+                    },
+                )
+            })
             .collect();
         drop(tx);
-        let refs: HashMap<i64, AreaRef> =
-            areas.iter().map(|a| (a.id, AreaRef { id: a.id, code: a.code.clone(), name: a.name.clone() })).collect();
+        let refs: HashMap<i64, AreaRef> = areas
+            .iter()
+            .map(|a| {
+                (
+                    a.id,
+                    AreaRef {
+                        id: a.id,
+                        code: a.code.clone(),
+                        name: a.name.clone(),
+                    },
+                )
+            })
+            .collect();
         let mut shapes = Vec::new();
         let mut answers = HashMap::new();
         for a in areas.iter().filter(|a| a.level == "micro_grid") {
             let Some(text) = &a.boundary else { continue };
-            let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else { continue };
-            let Ok(mp) = multipolygon_from_geojson("boundary", &value) else { continue };
+            let Ok(value) = serde_json::from_str::<serde_json::Value>(text) else {
+                continue;
+            };
+            let Ok(mp) = multipolygon_from_geojson("boundary", &value) else {
+                continue;
+            };
             let (Some(grid), Some(community), Some(street)) = (
                 a.grid_id.and_then(|g| refs.get(&g)),
                 a.community_id.and_then(|c| refs.get(&c)),
@@ -80,15 +104,21 @@ impl Locator {
                 continue;
             };
             shapes.push((a.id, mp));
-            answers.insert(a.id, Located {
-                micro_grid: refs[&a.id].clone(),
-                grid: grid.clone(),
-                community: community.clone(),
-                street: street.clone(),
-            });
+            answers.insert(
+                a.id,
+                Located {
+                    micro_grid: refs[&a.id].clone(),
+                    grid: grid.clone(),
+                    community: community.clone(),
+                    street: street.clone(),
+                },
+            );
         }
         let n = shapes.len();
-        let snapshot = Arc::new(Snapshot { index: AreaIndex::new(shapes), answers });
+        let snapshot = Arc::new(Snapshot {
+            index: AreaIndex::new(shapes),
+            answers,
+        });
         *self.current.write().expect("locator lock") = Some(snapshot);
         Ok(n)
     }
@@ -108,7 +138,11 @@ impl Locator {
     }
 
     pub fn len(&self) -> usize {
-        self.current.read().expect("locator lock").as_ref().map_or(0, |s| s.index.len())
+        self.current
+            .read()
+            .expect("locator lock")
+            .as_ref()
+            .map_or(0, |s| s.index.len())
     }
 
     pub fn is_empty(&self) -> bool {

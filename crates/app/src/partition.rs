@@ -40,7 +40,9 @@ pub struct DivisionPolicy {
 
 impl Default for DivisionPolicy {
     fn default() -> Self {
-        DivisionPolicy { households_per_micro_grid: DEFAULT_HOUSEHOLDS_PER_MICRO_GRID }
+        DivisionPolicy {
+            households_per_micro_grid: DEFAULT_HOUSEHOLDS_PER_MICRO_GRID,
+        }
     }
 }
 
@@ -73,7 +75,14 @@ pub struct DivisionRequest {
 
 impl DivisionRequest {
     pub fn new(area_id: Option<i64>) -> Self {
-        DivisionRequest { area_id, cap: None, k: None, seed: 1, within: Within::Grid, edges_csv: None }
+        DivisionRequest {
+            area_id,
+            cap: None,
+            k: None,
+            seed: 1,
+            within: Within::Grid,
+            edges_csv: None,
+        }
     }
 }
 
@@ -82,7 +91,10 @@ fn validate(req: &DivisionRequest) -> Result<(), AppError> {
     if let Some(c) = req.cap
         && !(c.is_finite() && c > 0.0 && c <= 1_000_000.0)
     {
-        errs.push(onegrid_domain::FieldError::new("cap", "must be a number above 0 (households per micro-grid)"));
+        errs.push(onegrid_domain::FieldError::new(
+            "cap",
+            "must be a number above 0 (households per micro-grid)",
+        ));
     }
     if req.cap.is_some() && req.k.is_some() {
         errs.push(onegrid_domain::FieldError::new("k", "give either cap or k, not both"));
@@ -90,7 +102,11 @@ fn validate(req: &DivisionRequest) -> Result<(), AppError> {
     if req.k == Some(0) {
         errs.push(onegrid_domain::FieldError::new("k", "must be at least 1"));
     }
-    if errs.is_empty() { Ok(()) } else { Err(AppError::Invalid(errs)) }
+    if errs.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::Invalid(errs))
+    }
 }
 
 /// What a proposal's page and the API show.
@@ -163,7 +179,11 @@ pub enum Attention {
     /// A new micro-grid has no micro-grid leader yet.
     NoLeader { micro_grid: AreaRef },
     /// A party organisation belongs to a retired micro-grid; the party decides its future.
-    PartyOrganisation { code: String, name: String, micro_grid: AreaRef },
+    PartyOrganisation {
+        code: String,
+        name: String,
+        micro_grid: AreaRef,
+    },
 }
 
 fn yesterday() -> String {
@@ -176,7 +196,11 @@ fn require_admin(actor: &Actor, area: &Area) -> Result<(), AppError> {
 }
 
 fn area_ref(a: &Area) -> AreaRef {
-    AreaRef { id: a.id, code: a.code.clone(), name: a.name.clone() }
+    AreaRef {
+        id: a.id,
+        code: a.code.clone(),
+        name: a.name.clone(),
+    }
 }
 
 /// Reads the territory of a division: the whole street, a community or a grid.
@@ -194,8 +218,10 @@ async fn load_ground(tx: &mut Tx, street_id: i64, area: Option<&Area>) -> Result
         .collect();
     grids.sort_by(|a, b| a.code.cmp(&b.code));
     let ids: HashSet<i64> = grids.iter().map(|g| g.id).collect();
-    let micro_grids: Vec<Area> =
-        areas.into_iter().filter(|a| a.level == "micro_grid" && a.grid_id.is_some_and(|g| ids.contains(&g))).collect();
+    let micro_grids: Vec<Area> = areas
+        .into_iter()
+        .filter(|a| a.level == "micro_grid" && a.grid_id.is_some_and(|g| ids.contains(&g)))
+        .collect();
     let grid_ids: Vec<i64> = grids.iter().map(|g| g.id).collect();
     let candidates = store::buildings_for(tx, street_id, &grid_ids).await?;
     Ok(Ground::new(street_id, grids, micro_grids, candidates))
@@ -204,7 +230,10 @@ async fn load_ground(tx: &mut Tx, street_id: i64, area: Option<&Area>) -> Result
 impl App {
     pub async fn division_policy(&self, street_id: i64) -> Result<DivisionPolicy, AppError> {
         let mut tx = self.db.read().await?;
-        Ok(settings::get(&mut tx, street_id, POLICY_KEY).await?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+        Ok(settings::get(&mut tx, street_id, POLICY_KEY)
+            .await?
+            .and_then(|v| serde_json::from_str(&v).ok())
+            .unwrap_or_default())
     }
 
     /// The id of a grid or community of the street by its code (for the CLI).
@@ -212,7 +241,10 @@ impl App {
         let mut tx = self.db.read().await?;
         match territory::area_by_code(&mut tx, code).await? {
             Some(a) if a.street_id == street_id && (a.level == "grid" || a.level == "community") => Ok(a.id),
-            _ => Err(AppError::field("area", format!("no grid or community with code '{code}' in this street"))),
+            _ => Err(AppError::field(
+                "area",
+                format!("no grid or community with code '{code}' in this street"),
+            )),
         }
     }
 
@@ -246,7 +278,14 @@ impl App {
     }
 
     /// G1 in the UI and API: proposes a division of a grid or community and keeps it.
-    pub async fn create_partition_proposal(&self, actor: &Actor, area_id: i64, cap: Option<f64>, k: Option<usize>, seed: Option<u64>) -> Result<ProposalView, AppError> {
+    pub async fn create_partition_proposal(
+        &self,
+        actor: &Actor,
+        area_id: i64,
+        cap: Option<f64>,
+        k: Option<usize>,
+        seed: Option<u64>,
+    ) -> Result<ProposalView, AppError> {
         let area = {
             let mut tx = self.db.read().await?;
             territory::area(&mut tx, area_id).await?
@@ -255,7 +294,14 @@ impl App {
         if !(area.level == "grid" || area.level == "community") || area.retired_on.is_some() {
             return Err(AppError::field("area_id", "must be a grid or a community"));
         }
-        let req = DivisionRequest { area_id: Some(area_id), cap, k, seed: seed.unwrap_or(1), within: Within::Grid, edges_csv: None };
+        let req = DivisionRequest {
+            area_id: Some(area_id),
+            cap,
+            k,
+            seed: seed.unwrap_or(1),
+            within: Within::Grid,
+            edges_csv: None,
+        };
         let mut division = self.propose_division(area.street_id, &req).await?;
         // Show what accepting would do with each part (recomputed when accepting).
         let mut tx = self.db.read().await?;
@@ -271,26 +317,32 @@ impl App {
         }
         let params = json!(division.params);
         let mut tx = self.db.write().await?;
-        let id = store::insert_proposal(&mut tx, NewProposal {
-            street_id: area.street_id,
-            area_id,
-            params: &params,
-            fingerprint: &division.fingerprint,
-            data: &data,
-            created_by: Some(actor.user.id),
-        })
+        let id = store::insert_proposal(
+            &mut tx,
+            NewProposal {
+                street_id: area.street_id,
+                area_id,
+                params: &params,
+                fingerprint: &division.fingerprint,
+                data: &data,
+                created_by: Some(actor.user.id),
+            },
+        )
         .await?;
-        audit::record(&mut tx, NewEvent {
-            street_id: Some(area.street_id),
-            user_id: Some(actor.user.id),
-            action: "propose_division",
-            entity: "partition_proposal",
-            entity_id: Some(id),
-            detail: json!({
-                "area": area.code, "params": params, "parts": division.proposed.parts,
-                "current_parts": division.current.parts, "units_moved": division.diff.units_moved,
-            }),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: Some(area.street_id),
+                user_id: Some(actor.user.id),
+                action: "propose_division",
+                entity: "partition_proposal",
+                entity_id: Some(id),
+                detail: json!({
+                    "area": area.code, "params": params, "parts": division.proposed.parts,
+                    "current_parts": division.current.parts, "units_moved": division.diff.units_moved,
+                }),
+            },
+        )
         .await?;
         tx.commit().await?;
         self.partition_proposal(actor, id).await
@@ -300,7 +352,9 @@ impl App {
     /// grids) that a division may be proposed for.
     pub async fn division_choices(&self, actor: &Actor, street_id: Option<i64>) -> Result<Vec<DivisionChoice>, AppError> {
         actor.require(Permission::Administer)?;
-        let Some(street_id) = street_id.or(actor.home_street()) else { return Ok(Vec::new()) };
+        let Some(street_id) = street_id.or(actor.home_street()) else {
+            return Ok(Vec::new());
+        };
         let mut tx = self.db.read().await?;
         let mut counts: HashMap<i64, i64> = HashMap::new();
         for col in [territory::AreaColumn::Community, territory::AreaColumn::Grid] {
@@ -311,7 +365,13 @@ impl App {
             .await?
             .into_iter()
             .filter(|a| (a.level == "community" || a.level == "grid") && scope.covers(&a.path()))
-            .map(|a| DivisionChoice { households: counts.get(&a.id).copied().unwrap_or(0), id: a.id, code: a.code, name: a.name, level: a.level })
+            .map(|a| DivisionChoice {
+                households: counts.get(&a.id).copied().unwrap_or(0),
+                id: a.id,
+                code: a.code,
+                name: a.name,
+                level: a.level,
+            })
             .collect();
         out.sort_by(|a, b| a.code.cmp(&b.code));
         Ok(out)
@@ -320,13 +380,19 @@ impl App {
     /// Proposals of the user's street (or of `street_id` for a superuser), newest first.
     pub async fn partition_proposals(&self, actor: &Actor, street_id: Option<i64>) -> Result<Vec<ProposalSummary>, AppError> {
         actor.require(Permission::Administer)?;
-        let Some(street_id) = street_id.or(actor.home_street()) else { return Ok(Vec::new()) };
+        let Some(street_id) = street_id.or(actor.home_street()) else {
+            return Ok(Vec::new());
+        };
         let mut tx = self.db.read().await?;
         let mut out = Vec::new();
         for p in store::proposals(&mut tx, street_id, 200).await? {
             let area = territory::area(&mut tx, p.area_id).await?;
             if actor.scope(Permission::Administer).covers(&area.path()) {
-                out.push(ProposalSummary { area: area_ref(&area), area_level: area.level.clone(), proposal: p });
+                out.push(ProposalSummary {
+                    area: area_ref(&area),
+                    area_level: area.level.clone(),
+                    proposal: p,
+                });
             }
         }
         Ok(out)
@@ -340,7 +406,10 @@ impl App {
         let ground = load_ground(&mut tx, proposal.street_id, Some(&area)).await?;
         let stale = proposal.status == "open" && ground.fingerprint() != proposal.fingerprint;
         let households: HashMap<i64, i64> =
-            territory::household_counts(&mut tx, proposal.street_id, territory::AreaColumn::MicroGrid).await?.into_iter().collect();
+            territory::household_counts(&mut tx, proposal.street_id, territory::AreaColumn::MicroGrid)
+                .await?
+                .into_iter()
+                .collect();
         let current_micro_grids = ground
             .micro_grids
             .iter()
@@ -353,7 +422,12 @@ impl App {
                 boundary: m.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok()),
             })
             .collect();
-        Ok(ProposalView { proposal, area, stale, current_micro_grids })
+        Ok(ProposalView {
+            proposal,
+            area,
+            stale,
+            current_micro_grids,
+        })
     }
 
     pub async fn discard_partition_proposal(&self, actor: &Actor, id: i64) -> Result<(), AppError> {
@@ -364,14 +438,17 @@ impl App {
         if !store::decide(&mut tx, id, "discarded", Some(actor.user.id), None).await? {
             return Err(AppError::Conflict(format!("the proposal is already {}", proposal.status)));
         }
-        audit::record(&mut tx, NewEvent {
-            street_id: Some(proposal.street_id),
-            user_id: Some(actor.user.id),
-            action: "discard_division",
-            entity: "partition_proposal",
-            entity_id: Some(id),
-            detail: json!({"area": area.code}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: Some(proposal.street_id),
+                user_id: Some(actor.user.id),
+                action: "discard_division",
+                entity: "partition_proposal",
+                entity_id: Some(id),
+                detail: json!({"area": area.code}),
+            },
+        )
         .await?;
         tx.commit().await?;
         Ok(())
@@ -406,7 +483,8 @@ impl App {
         let ground = load_ground(&mut tx, proposal.street_id, Some(&area)).await?;
         if ground.fingerprint() != proposal.fingerprint {
             return Err(AppError::Conflict(
-                "the territory changed since this proposal was made (buildings, households or micro-grids); make a new proposal".into(),
+                "the territory changed since this proposal was made (buildings, households or micro-grids); make a new proposal"
+                    .into(),
             ));
         }
         let data = proposal.data.clone().unwrap_or(Value::Null);
@@ -417,10 +495,15 @@ impl App {
         let plans = plan_grids(&mut tx, &ground, &units).await?;
         let grids: HashMap<i64, &Area> = ground.grids.iter().map(|g| (g.id, g)).collect();
         let micro: HashMap<i64, &Area> = ground.micro_grids.iter().map(|m| (m.id, m)).collect();
-        let boundary_of: HashMap<u32, String> =
-            parts.iter().filter_map(|p| p.boundary.as_ref().map(|b| (p.part, b.to_string()))).collect();
+        let boundary_of: HashMap<u32, String> = parts
+            .iter()
+            .filter_map(|p| p.boundary.as_ref().map(|b| (p.part, b.to_string())))
+            .collect();
         let today = crate::today();
-        let mut out = AcceptOutcome { proposal_id: id, ..Default::default() };
+        let mut out = AcceptOutcome {
+            proposal_id: id,
+            ..Default::default()
+        };
         let mut part_area: HashMap<u32, Area> = HashMap::new();
         let add = |m: &mut BTreeMap<&'static str, u64>, rows: &[(&'static str, u64)]| {
             for (t, n) in rows {
@@ -430,8 +513,11 @@ impl App {
         for (grid_id, plan) in &plans {
             let grid = grids[grid_id];
             for pp in &plan.parts {
-                let current: HashMap<i64, Option<i64>> =
-                    units.iter().filter(|u| u.part == pp.part).map(|u| (u.building_id, u.micro_grid_id)).collect();
+                let current: HashMap<i64, Option<i64>> = units
+                    .iter()
+                    .filter(|u| u.part == pp.part)
+                    .map(|u| (u.building_id, u.micro_grid_id))
+                    .collect();
                 let target = match &pp.target {
                     Target::Keep { micro_grid_id } => {
                         let m = (*micro[micro_grid_id]).clone();
@@ -442,25 +528,34 @@ impl App {
                         let kind = majority_kind(&units, pp.part, &micro);
                         let nn = code.rsplit('-').next().unwrap_or(code);
                         let name = format!("{}·{}", grid.name, nn);
-                        let new_id = store::insert_micro_grid(&mut tx, NewMicroGrid {
-                            grid,
-                            code,
-                            name: &name,
-                            kind: Some(&kind),
-                            boundary: boundary_of.get(&pp.part).map(String::as_str),
-                        })
+                        let new_id = store::insert_micro_grid(
+                            &mut tx,
+                            NewMicroGrid {
+                                grid,
+                                code,
+                                name: &name,
+                                kind: Some(&kind),
+                                boundary: boundary_of.get(&pp.part).map(String::as_str),
+                            },
+                        )
                         .await?;
                         let m = territory::area(&mut tx, new_id).await?;
                         out.created.push(area_ref(&m));
-                        out.attention.push(Attention::NoLeader { micro_grid: area_ref(&m) });
+                        out.attention.push(Attention::NoLeader {
+                            micro_grid: area_ref(&m),
+                        });
                         m
                     }
                 };
                 if let (Target::Keep { .. }, Some(b)) = (&pp.target, boundary_of.get(&pp.part)) {
                     store::set_boundary(&mut tx, target.id, b).await?;
                 }
-                let moving: Vec<i64> =
-                    pp.buildings.iter().copied().filter(|b| current.get(b).copied().flatten() != Some(target.id)).collect();
+                let moving: Vec<i64> = pp
+                    .buildings
+                    .iter()
+                    .copied()
+                    .filter(|b| current.get(b).copied().flatten() != Some(target.id))
+                    .collect();
                 let rows = store::move_buildings(&mut tx, proposal.street_id, &moving, &target).await?;
                 add(&mut out.moved, &rows);
                 part_area.insert(pp.part, target);
@@ -469,33 +564,48 @@ impl App {
                 let old = micro[&r.micro_grid_id];
                 let successor = &part_area[&r.successor];
                 // Buildings the proposal did not place (no location) follow their micro-grid's successor.
-                let left: Vec<i64> = territory::buildings_in(&mut tx, old.id).await?.into_iter().map(|b| b.id).collect();
+                let left: Vec<i64> = territory::buildings_in(&mut tx, old.id)
+                    .await?
+                    .into_iter()
+                    .map(|b| b.id)
+                    .collect();
                 let rows = store::move_buildings(&mut tx, proposal.street_id, &left, successor).await?;
                 add(&mut out.moved, &rows);
                 if !store::retire_micro_grid(&mut tx, old.id, &today).await? {
                     return Err(AppError::Conflict(format!("micro-grid {} was retired meanwhile", old.code)));
                 }
-                out.posts_ended.extend(store::end_posts_on_micro_grid(&mut tx, old.id, &yesterday()).await?);
+                out.posts_ended
+                    .extend(store::end_posts_on_micro_grid(&mut tx, old.id, &yesterday()).await?);
                 let handed = store::hand_over(&mut tx, old.id, successor.id).await?;
                 add(&mut out.handed_over, &handed);
                 for (_, code, name) in store::party_orgs_on(&mut tx, old.id).await? {
-                    out.attention.push(Attention::PartyOrganisation { code, name, micro_grid: area_ref(old) });
+                    out.attention.push(Attention::PartyOrganisation {
+                        code,
+                        name,
+                        micro_grid: area_ref(old),
+                    });
                 }
-                out.retired.push(Retired { micro_grid: area_ref(old), successor: area_ref(successor) });
+                out.retired.push(Retired {
+                    micro_grid: area_ref(old),
+                    successor: area_ref(successor),
+                });
             }
         }
         let outcome = json!(out);
         if !store::decide(&mut tx, id, "accepted", Some(actor.user.id), Some(&outcome)).await? {
             return Err(AppError::Conflict("the proposal was decided meanwhile".into()));
         }
-        audit::record(&mut tx, NewEvent {
-            street_id: Some(proposal.street_id),
-            user_id: Some(actor.user.id),
-            action: "accept_division",
-            entity: "partition_proposal",
-            entity_id: Some(id),
-            detail: json!({"area": area.code, "outcome": outcome}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: Some(proposal.street_id),
+                user_id: Some(actor.user.id),
+                action: "accept_division",
+                entity: "partition_proposal",
+                entity_id: Some(id),
+                detail: json!({"area": area.code, "outcome": outcome}),
+            },
+        )
         .await?;
         tx.commit().await?;
         self.locator.rebuild(&self.db).await?;
@@ -511,22 +621,39 @@ fn majority_kind(units: &[DivisionUnit], part: u32, micro: &HashMap<i64, &Area>)
             *w.entry(k).or_default() += u.households.max(1);
         }
     }
-    w.into_iter().max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0))).map(|(k, _)| k).unwrap_or_else(|| "residential".into())
+    w.into_iter()
+        .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
+        .map(|(k, _)| k)
+        .unwrap_or_else(|| "residential".into())
 }
 
 /// The accept plan of every grid the units lie in.
-async fn plan_grids(tx: &mut Tx, ground: &Ground, units: &[DivisionUnit]) -> Result<BTreeMap<i64, division::AcceptPlan>, AppError> {
+async fn plan_grids(
+    tx: &mut Tx,
+    ground: &Ground,
+    units: &[DivisionUnit],
+) -> Result<BTreeMap<i64, division::AcceptPlan>, AppError> {
     let mut out = BTreeMap::new();
     for grid in &ground.grids {
         let placements: Vec<Placement> = units
             .iter()
             .filter(|u| u.grid_id == grid.id)
-            .map(|u| Placement { building_id: u.building_id, households: u.households, current: u.micro_grid_id, part: u.part })
+            .map(|u| Placement {
+                building_id: u.building_id,
+                households: u.households,
+                current: u.micro_grid_id,
+                part: u.part,
+            })
             .collect();
         if placements.is_empty() {
             continue;
         }
-        let current: Vec<i64> = ground.micro_grids.iter().filter(|m| m.grid_id == Some(grid.id)).map(|m| m.id).collect();
+        let current: Vec<i64> = ground
+            .micro_grids
+            .iter()
+            .filter(|m| m.grid_id == Some(grid.id))
+            .map(|m| m.id)
+            .collect();
         let in_use: HashSet<String> = store::codes_under(tx, &grid.code).await?.into_iter().collect();
         out.insert(grid.id, division::plan(&grid.code, &placements, &current, &in_use));
     }

@@ -32,9 +32,17 @@ impl App {
         }
         let person = store::person(&mut tx, id).await?;
         let today = crate::today();
-        let (current_posts, past_posts) = store::posts_of(&mut tx, id).await?.into_iter().partition(|p| p.active_on(&today));
+        let (current_posts, past_posts) = store::posts_of(&mut tx, id)
+            .await?
+            .into_iter()
+            .partition(|p| p.active_on(&today));
         let teams = store::teams_of(&mut tx, id).await?;
-        Ok(PersonView { person, current_posts, past_posts, teams })
+        Ok(PersonView {
+            person,
+            current_posts,
+            past_posts,
+            teams,
+        })
     }
 
     pub async fn people(&self, actor: &Actor, q: &str, page: i64, per_page: i64) -> Result<(Vec<Person>, i64), AppError> {

@@ -97,17 +97,30 @@ impl App {
     pub async fn street_view(&self, actor: &Actor, id: i64) -> Result<StreetView, AppError> {
         let mut tx = self.db.read().await?;
         let street = store::street(&mut tx, id).await?;
-        let counts: std::collections::HashMap<i64, i64> =
-            store::household_counts(&mut tx, id, AreaColumn::Community).await?.into_iter().collect();
+        let counts: std::collections::HashMap<i64, i64> = store::household_counts(&mut tx, id, AreaColumn::Community)
+            .await?
+            .into_iter()
+            .collect();
         let communities = store::areas(&mut tx, id, "community", None)
             .await?
             .into_iter()
-            .map(|a| ChildArea { households: counts.get(&a.id).copied().unwrap_or(0), area: a })
+            .map(|a| ChildArea {
+                households: counts.get(&a.id).copied().unwrap_or(0),
+                area: a,
+            })
             .collect();
-        let path = UnitPath { street_id: id, ..Default::default() };
+        let path = UnitPath {
+            street_id: id,
+            ..Default::default()
+        };
         let holders = holders(&mut tx, actor, Level::Street, id, &path).await?;
         let households = counts.values().sum();
-        Ok(StreetView { street, communities, households, holders })
+        Ok(StreetView {
+            street,
+            communities,
+            households,
+            holders,
+        })
     }
 
     pub async fn area_view(&self, actor: &Actor, id: i64) -> Result<AreaView, AppError> {
@@ -120,30 +133,53 @@ impl App {
         let mut enterprises = Vec::new();
         let households;
         if level == Level::MicroGrid {
-            let counts: std::collections::HashMap<i64, i64> =
-                store::building_household_counts(&mut tx, area.street_id).await?.into_iter().collect();
+            let counts: std::collections::HashMap<i64, i64> = store::building_household_counts(&mut tx, area.street_id)
+                .await?
+                .into_iter()
+                .collect();
             buildings = store::buildings_in(&mut tx, id)
                 .await?
                 .into_iter()
-                .map(|b| ChildBuilding { households: counts.get(&b.id).copied().unwrap_or(0), building: b })
+                .map(|b| ChildBuilding {
+                    households: counts.get(&b.id).copied().unwrap_or(0),
+                    building: b,
+                })
                 .collect::<Vec<_>>();
             households = buildings.iter().map(|b| b.households).sum();
             enterprises = people_store::enterprises_in(&mut tx, id).await?;
         } else {
             let child = level.child().expect("areas above micro-grids have children");
-            let column = if child == Level::Grid { AreaColumn::Grid } else { AreaColumn::MicroGrid };
-            let counts: std::collections::HashMap<i64, i64> =
-                store::household_counts(&mut tx, area.street_id, column).await?.into_iter().collect();
+            let column = if child == Level::Grid {
+                AreaColumn::Grid
+            } else {
+                AreaColumn::MicroGrid
+            };
+            let counts: std::collections::HashMap<i64, i64> = store::household_counts(&mut tx, area.street_id, column)
+                .await?
+                .into_iter()
+                .collect();
             children = store::areas(&mut tx, area.street_id, child.as_str(), Some(id))
                 .await?
                 .into_iter()
-                .map(|a| ChildArea { households: counts.get(&a.id).copied().unwrap_or(0), area: a })
+                .map(|a| ChildArea {
+                    households: counts.get(&a.id).copied().unwrap_or(0),
+                    area: a,
+                })
                 .collect::<Vec<_>>();
             households = children.iter().map(|c| c.households).sum();
         }
         let holders = holders(&mut tx, actor, level, id, &area.path()).await?;
         let boundary = area.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok());
-        Ok(AreaView { area, crumbs, children, buildings, enterprises, households, holders, boundary })
+        Ok(AreaView {
+            area,
+            crumbs,
+            children,
+            buildings,
+            enterprises,
+            households,
+            holders,
+            boundary,
+        })
     }
 
     pub async fn building_view(&self, actor: &Actor, id: i64) -> Result<BuildingView, AppError> {
@@ -158,7 +194,13 @@ impl App {
             None
         };
         let holders = holders(&mut tx, actor, Level::Building, id, &path).await?;
-        Ok(BuildingView { building, crumbs, units, households, holders })
+        Ok(BuildingView {
+            building,
+            crumbs,
+            units,
+            households,
+            holders,
+        })
     }
 
     /// A household and its residents: personal data, so outside the scope it does not exist.
@@ -167,9 +209,18 @@ impl App {
         let household = store::household(&mut tx, id).await?;
         actor.require_in(Permission::ViewResidents, &household.path())?;
         let mut crumbs = crumbs(&mut tx, &household.path()).await?;
-        crumbs.push(Crumb { level: "household", id, code: household.code.clone(), name: household.room.clone() });
+        crumbs.push(Crumb {
+            level: "household",
+            id,
+            code: household.code.clone(),
+            name: household.room.clone(),
+        });
         let residents = store::residents_of(&mut tx, id).await?;
-        Ok(HouseholdView { household, crumbs, residents })
+        Ok(HouseholdView {
+            household,
+            crumbs,
+            residents,
+        })
     }
 
     pub async fn resident(&self, actor: &Actor, id: i64) -> Result<Resident, AppError> {
@@ -200,22 +251,41 @@ impl App {
             (Vec::new(), 0)
         };
         let people = if actor.can(Permission::ViewPeople) {
-            people_store::search_people(&mut tx, &actor.scope(Permission::ViewPeople), q, 1, 50).await?.0
+            people_store::search_people(&mut tx, &actor.scope(Permission::ViewPeople), q, 1, 50)
+                .await?
+                .0
         } else {
             Vec::new()
         };
-        Ok(SearchResult { areas, buildings, residents, residents_total, people })
+        Ok(SearchResult {
+            areas,
+            buildings,
+            residents,
+            residents_total,
+            people,
+        })
     }
 
     /// Public list of micro-grids with household counts (I2 fixed point).
     pub async fn micro_grids(&self, page: i64, per_page: i64) -> Result<(Vec<MicroGridItem>, i64), AppError> {
         let mut tx = self.db.read().await?;
         let (rows, total) = store::micro_grids_page(&mut tx, page, per_page).await?;
-        Ok((rows.into_iter().map(|(area, households)| MicroGridItem { area, households }).collect(), total))
+        Ok((
+            rows.into_iter()
+                .map(|(area, households)| MicroGridItem { area, households })
+                .collect(),
+            total,
+        ))
     }
 }
 
-async fn holders(tx: &mut onegrid_store::Tx, actor: &Actor, level: Level, id: i64, path: &UnitPath) -> Result<Option<Vec<Holder>>, AppError> {
+async fn holders(
+    tx: &mut onegrid_store::Tx,
+    actor: &Actor,
+    level: Level,
+    id: i64,
+    path: &UnitPath,
+) -> Result<Option<Vec<Holder>>, AppError> {
     // Post holders are visible to anyone who may see people at this unit or above it.
     let scope = actor.scope(Permission::ViewPeople);
     if !scope.covers(path) {
@@ -235,16 +305,35 @@ async fn holders(tx: &mut onegrid_store::Tx, actor: &Actor, level: Level, id: i6
 /// Street → … → building, for the breadcrumb.
 pub async fn crumbs(tx: &mut onegrid_store::Tx, path: &UnitPath) -> Result<Vec<Crumb>, AppError> {
     let s = store::street(tx, path.street_id).await?;
-    let mut out = vec![Crumb { level: "street", id: s.id, code: s.code, name: s.name }];
-    for (level, id) in [("community", path.community_id), ("grid", path.grid_id), ("micro_grid", path.micro_grid_id)] {
+    let mut out = vec![Crumb {
+        level: "street",
+        id: s.id,
+        code: s.code,
+        name: s.name,
+    }];
+    for (level, id) in [
+        ("community", path.community_id),
+        ("grid", path.grid_id),
+        ("micro_grid", path.micro_grid_id),
+    ] {
         if let Some(id) = id {
             let a = store::area(tx, id).await?;
-            out.push(Crumb { level, id, code: a.code, name: a.name });
+            out.push(Crumb {
+                level,
+                id,
+                code: a.code,
+                name: a.name,
+            });
         }
     }
     if let Some(b) = path.building_id {
         let b = store::building(tx, b).await?;
-        out.push(Crumb { level: "building", id: b.id, code: b.code, name: b.name });
+        out.push(Crumb {
+            level: "building",
+            id: b.id,
+            code: b.code,
+            name: b.name,
+        });
     }
     Ok(out)
 }

@@ -30,7 +30,15 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 7] = [Kind::Areas, Kind::Buildings, Kind::Units, Kind::Households, Kind::Residents, Kind::People, Kind::Posts];
+    pub const ALL: [Kind; 7] = [
+        Kind::Areas,
+        Kind::Buildings,
+        Kind::Units,
+        Kind::Households,
+        Kind::Residents,
+        Kind::People,
+        Kind::Posts,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -138,11 +146,24 @@ fn read_rows(kind: Kind, format: Format, bytes: &[u8]) -> Result<Vec<Row>, Strin
     match format {
         Format::Csv => {
             let mut r = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
-            let headers: Vec<String> = r.headers().map_err(|e| format!("cannot read the header: {e}"))?.iter().map(|h| h.trim().to_string()).collect();
-            let missing: Vec<&str> =
-                kind.columns().iter().copied().filter(|c| !kind.optional(c) && !headers.iter().any(|h| h == c)).collect();
+            let headers: Vec<String> = r
+                .headers()
+                .map_err(|e| format!("cannot read the header: {e}"))?
+                .iter()
+                .map(|h| h.trim().to_string())
+                .collect();
+            let missing: Vec<&str> = kind
+                .columns()
+                .iter()
+                .copied()
+                .filter(|c| !kind.optional(c) && !headers.iter().any(|h| h == c))
+                .collect();
             if !missing.is_empty() {
-                return Err(format!("the header lacks the column(s) {}; expected {}", missing.join(", "), kind.columns().join(",")));
+                return Err(format!(
+                    "the header lacks the column(s) {}; expected {}",
+                    missing.join(", "),
+                    kind.columns().join(",")
+                ));
             }
             let mut rows = Vec::new();
             for (i, rec) in r.records().enumerate() {
@@ -160,7 +181,9 @@ fn read_rows(kind: Kind, format: Format, bytes: &[u8]) -> Result<Vec<Row>, Strin
             if v["type"] != "FeatureCollection" {
                 return Err("a GeoJSON FeatureCollection is expected".into());
             }
-            let features = v["features"].as_array().ok_or("the FeatureCollection has no features array")?;
+            let features = v["features"]
+                .as_array()
+                .ok_or("the FeatureCollection has no features array")?;
             Ok(features
                 .iter()
                 .enumerate()
@@ -170,11 +193,16 @@ fn read_rows(kind: Kind, format: Format, bytes: &[u8]) -> Result<Vec<Row>, Strin
                         .as_object()
                         .map(|o| {
                             o.iter()
-                                .map(|(k, v)| (k.clone(), match v {
-                                    serde_json::Value::String(s) => s.clone(),
-                                    serde_json::Value::Null => String::new(),
-                                    other => other.to_string(),
-                                }))
+                                .map(|(k, v)| {
+                                    (
+                                        k.clone(),
+                                        match v {
+                                            serde_json::Value::String(s) => s.clone(),
+                                            serde_json::Value::Null => String::new(),
+                                            other => other.to_string(),
+                                        },
+                                    )
+                                })
                                 .collect()
                         })
                         .unwrap_or_default(),
@@ -215,7 +243,10 @@ impl Checker<'_> {
             if self.superuser || self.scope.covers(&path) {
                 return Ok(());
             }
-            return Err(FieldError::new(field, format!("'{code}' is outside your area of responsibility")));
+            return Err(FieldError::new(
+                field,
+                format!("'{code}' is outside your area of responsibility"),
+            ));
         }
         if self.new_places.get(code) == Some(&level) {
             return Ok(());
@@ -226,7 +257,10 @@ impl Checker<'_> {
     fn unit(&self, field: &str, code: &str) -> Result<(), FieldError> {
         match self.codes.units.get(code) {
             Some((_, p)) if self.superuser || self.scope.covers(p) => Ok(()),
-            Some(_) => Err(FieldError::new(field, format!("'{code}' is outside your area of responsibility"))),
+            Some(_) => Err(FieldError::new(
+                field,
+                format!("'{code}' is outside your area of responsibility"),
+            )),
             None if self.new_units.contains(code) => Ok(()),
             None => Err(FieldError::new(field, format!("no unit with code '{code}'"))),
         }
@@ -235,7 +269,10 @@ impl Checker<'_> {
     fn household(&self, field: &str, code: &str) -> Result<(), FieldError> {
         match self.codes.households.get(code) {
             Some((_, p)) if self.superuser || self.scope.covers(p) => Ok(()),
-            Some(_) => Err(FieldError::new(field, format!("'{code}' is outside your area of responsibility"))),
+            Some(_) => Err(FieldError::new(
+                field,
+                format!("'{code}' is outside your area of responsibility"),
+            )),
             None if self.new_households.contains(code) => Ok(()),
             None => Err(FieldError::new(field, format!("no household with code '{code}'"))),
         }
@@ -253,7 +290,9 @@ impl Checker<'_> {
                 let parent_code = row.opt("parent_code");
                 match (level.parent(), &parent_code) {
                     (None, Some(_)) => return Err(FieldError::new("parent_code", "must be empty for a street")),
-                    (None, None) if !self.superuser => return Err(FieldError::new("level", "only an administrator may create a street")),
+                    (None, None) if !self.superuser => {
+                        return Err(FieldError::new("level", "only an administrator may create a street"));
+                    }
                     (Some(_), None) => return Err(FieldError::new("parent_code", "is required")),
                     (Some(pl), Some(pc)) => {
                         self.place("parent_code", pl, pc)?;
@@ -263,7 +302,10 @@ impl Checker<'_> {
                 }
                 let kind = match row.opt("kind") {
                     Some(k) if level == Level::MicroGrid => Some(MicroGridKind::parse(&k).ok_or_else(|| {
-                        FieldError::new("kind", "must be residential, commercial_building, business_district, block or industrial_park")
+                        FieldError::new(
+                            "kind",
+                            "must be residential, commercial_building, business_district, block or industrial_park",
+                        )
                     })?),
                     Some(_) => return Err(FieldError::new("kind", "only micro-grids have a kind")),
                     None if level == Level::MicroGrid => Some(MicroGridKind::Residential),
@@ -275,7 +317,14 @@ impl Checker<'_> {
                 };
                 self.fresh("code", &code, self.codes.places.contains_key(&code))?;
                 self.new_places.insert(code.clone(), level);
-                data.areas.push(AreaRec { level, code, name, parent_code, kind, boundary });
+                data.areas.push(AreaRec {
+                    level,
+                    code,
+                    name,
+                    parent_code,
+                    kind,
+                    boundary,
+                });
             }
             Kind::Buildings => {
                 let code = row.req("code")?;
@@ -291,7 +340,11 @@ impl Checker<'_> {
                     None => {}
                 }
                 let floors = match row.opt("floors") {
-                    Some(f) => f.parse::<i64>().ok().filter(|f| (1..=200).contains(f)).ok_or_else(|| FieldError::new("floors", "must be a whole number from 1 to 200"))?,
+                    Some(f) => f
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|f| (1..=200).contains(f))
+                        .ok_or_else(|| FieldError::new("floors", "must be a whole number from 1 to 200"))?,
                     None => 1,
                 };
                 let location = match (row.opt("lat"), row.opt("lng"), &row.geometry) {
@@ -302,7 +355,10 @@ impl Checker<'_> {
                         Some(geo::Point::new(lng, lat))
                     }
                     (None, None, Some(g)) if g["type"] == "Point" => {
-                        let c = g["coordinates"].as_array().filter(|c| c.len() >= 2).ok_or_else(|| FieldError::new("geometry", "a Point needs [lng, lat]"))?;
+                        let c = g["coordinates"]
+                            .as_array()
+                            .filter(|c| c.len() >= 2)
+                            .ok_or_else(|| FieldError::new("geometry", "a Point needs [lng, lat]"))?;
                         let (lng, lat) = (c[0].as_f64().unwrap_or(f64::NAN), c[1].as_f64().unwrap_or(f64::NAN));
                         check_lat_lng(lat, lng).map_err(|e| FieldError::new("geometry", e.reason))?;
                         Some(geo::Point::new(lng, lat))
@@ -331,7 +387,11 @@ impl Checker<'_> {
                 check_child_code("code", &code, &building_code)?;
                 self.fresh("code", &code, self.codes.units.contains_key(&code))?;
                 self.new_units.insert(code.clone());
-                data.units.push(UnitRec { code, building_code, name: row.req("name")? });
+                data.units.push(UnitRec {
+                    code,
+                    building_code,
+                    name: row.req("name")?,
+                });
             }
             Kind::Households => {
                 let code = row.req("code")?;
@@ -366,7 +426,14 @@ impl Checker<'_> {
                 if self.codes.residents.contains(&(household_code.clone(), name.clone())) || !self.seen.insert(key) {
                     return Err(FieldError::new("name", "this household already has a resident of that name"));
                 }
-                data.residents.push(ResidentRec { household_code, name, gender, birth_year, phone, relation });
+                data.residents.push(ResidentRec {
+                    household_code,
+                    name,
+                    gender,
+                    birth_year,
+                    phone,
+                    relation,
+                });
             }
             Kind::People => {
                 let code = row.req("code")?;
@@ -385,7 +452,14 @@ impl Checker<'_> {
                 }
                 self.fresh("code", &code, self.codes.people.contains_key(&code))?;
                 self.new_people.insert(code.clone());
-                data.people.push(PersonRec { code, name, gender, phone, party_member, household_code });
+                data.people.push(PersonRec {
+                    code,
+                    name,
+                    gender,
+                    phone,
+                    party_member,
+                    household_code,
+                });
             }
             Kind::Posts => {
                 let person_code = row.req("person_code")?;
@@ -395,7 +469,14 @@ impl Checker<'_> {
                 let role = Role::parse(&row.req("role")?).ok_or_else(|| FieldError::new("role", "is not a known role"))?;
                 let level = Level::parse(&row.req("level")?).ok_or_else(|| FieldError::new("level", "is not a known level"))?;
                 if !role.levels().contains(&level) {
-                    return Err(FieldError::new("level", format!("a {} post is held on {}", role.as_str(), role.levels().iter().map(|l| l.as_str()).collect::<Vec<_>>().join(" or "))));
+                    return Err(FieldError::new(
+                        "level",
+                        format!(
+                            "a {} post is held on {}",
+                            role.as_str(),
+                            role.levels().iter().map(|l| l.as_str()).collect::<Vec<_>>().join(" or ")
+                        ),
+                    ));
                 }
                 let unit_code = row.req("unit_code")?;
                 self.place("unit_code", level, &unit_code)?;
@@ -404,7 +485,14 @@ impl Checker<'_> {
                 if ends_on.is_some_and(|e| e < starts_on) {
                     return Err(FieldError::new("ends_on", "must not be before starts_on"));
                 }
-                data.posts.push(PostRec { person_code, role, level, unit_code, starts_on, ends_on });
+                data.posts.push(PostRec {
+                    person_code,
+                    role,
+                    level,
+                    unit_code,
+                    starts_on,
+                    ends_on,
+                });
             }
         }
         Ok(())
@@ -429,19 +517,37 @@ fn phone(row: &Row) -> Result<Option<String>, FieldError> {
 
 fn date(row: &Row, field: &str) -> Result<Option<NaiveDate>, FieldError> {
     match row.opt(field) {
-        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d").map(Some).map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD")),
+        Some(s) => NaiveDate::parse_from_str(&s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| FieldError::new(field, "must be a date YYYY-MM-DD")),
         None => Ok(None),
     }
 }
 
 impl App {
     /// Imports one file. `strict` rejects the whole file when any row is bad.
-    pub async fn import(&self, actor: &Actor, kind: Kind, format: Format, bytes: &[u8], strict: bool) -> Result<ImportReport, AppError> {
+    pub async fn import(
+        &self,
+        actor: &Actor,
+        kind: Kind,
+        format: Format,
+        bytes: &[u8],
+        strict: bool,
+    ) -> Result<ImportReport, AppError> {
         actor.require(Permission::Transfer)?;
         actor.require(kind.permission())?;
-        let whole = |reason: String| ImportReport { kind, rows: 0, accepted: 0, rejected: Vec::new(), written: false, file_error: Some(reason) };
+        let whole = |reason: String| ImportReport {
+            kind,
+            rows: 0,
+            accepted: 0,
+            rejected: Vec::new(),
+            written: false,
+            file_error: Some(reason),
+        };
         if format == Format::GeoJson && !matches!(kind, Kind::Areas | Kind::Buildings) {
-            return Ok(whole("GeoJSON import is for areas and buildings; use CSV for the others".into()));
+            return Ok(whole(
+                "GeoJSON import is for areas and buildings; use CSV for the others".into(),
+            ));
         }
         let rows = match read_rows(kind, format, bytes) {
             Ok(r) => r,
@@ -460,16 +566,31 @@ impl App {
                 new_households: HashSet::new(),
                 new_people: HashSet::new(),
             };
-            let mut p = Parsed { data: StreetData::default(), rows: rows.len(), rejected: Vec::new() };
+            let mut p = Parsed {
+                data: StreetData::default(),
+                rows: rows.len(),
+                rejected: Vec::new(),
+            };
             for row in &rows {
                 if let Err(e) = checker.row(kind, row, &mut p.data) {
-                    p.rejected.push(RowError { row: row.line, field: e.field, reason: e.reason });
+                    p.rejected.push(RowError {
+                        row: row.line,
+                        field: e.field,
+                        reason: e.reason,
+                    });
                 }
             }
             p
         };
         let accepted = parsed.rows - parsed.rejected.len();
-        let mut report = ImportReport { kind, rows: parsed.rows, accepted, rejected: parsed.rejected, written: false, file_error: None };
+        let mut report = ImportReport {
+            kind,
+            rows: parsed.rows,
+            accepted,
+            rejected: parsed.rejected,
+            written: false,
+            file_error: None,
+        };
         if parsed.rows == 0 {
             report.file_error = Some("the file has no rows".into());
         } else if accepted == 0 {
@@ -482,15 +603,18 @@ impl App {
             return Ok(report);
         }
         load::load(&mut tx, &parsed.data).await.map_err(AppError::from)?;
-        audit::record(&mut tx, NewEvent {
-            street_id: actor.home_street(),
-            // The console operator (`onegrid import` without --as) has no account row.
-            user_id: (actor.user.id > 0).then_some(actor.user.id),
-            action: "import",
-            entity: kind.as_str(),
-            entity_id: None,
-            detail: json!({"rows": report.rows, "accepted": report.accepted, "rejected": report.rejected.len()}),
-        })
+        audit::record(
+            &mut tx,
+            NewEvent {
+                street_id: actor.home_street(),
+                // The console operator (`onegrid import` without --as) has no account row.
+                user_id: (actor.user.id > 0).then_some(actor.user.id),
+                action: "import",
+                entity: kind.as_str(),
+                entity_id: None,
+                detail: json!({"rows": report.rows, "accepted": report.accepted, "rejected": report.rejected.len()}),
+            },
+        )
         .await?;
         tx.commit().await?;
         report.written = true;
@@ -502,4 +626,3 @@ impl App {
 }
 
 pub mod export;
-

@@ -58,19 +58,32 @@ fn status_of(c: &Claim) -> Result<ClaimStatus, AppError> {
     ClaimStatus::parse(&c.status).ok_or_else(|| AppError::Internal(format!("claim {} has status {}", c.id, c.status)))
 }
 
-async fn step(tx: &mut Tx, c: &Claim, action: ClaimAction, at_column: &'static str, by: Option<(&'static str, i64)>, minutes: Option<i64>, rating: Option<i64>, award_id: Option<i64>) -> Result<ClaimStatus, AppError> {
+async fn step(
+    tx: &mut Tx,
+    c: &Claim,
+    action: ClaimAction,
+    at_column: &'static str,
+    by: Option<(&'static str, i64)>,
+    minutes: Option<i64>,
+    rating: Option<i64>,
+    award_id: Option<i64>,
+) -> Result<ClaimStatus, AppError> {
     let from = status_of(c)?;
     let to = from.after(action)?;
-    let done = store::step(tx, c.id, Step {
-        from: from.as_str(),
-        to: to.as_str(),
-        at_column,
-        by_column: by.map(|b| b.0),
-        by: by.map(|b| b.1),
-        minutes,
-        rating,
-        award_id,
-    })
+    let done = store::step(
+        tx,
+        c.id,
+        Step {
+            from: from.as_str(),
+            to: to.as_str(),
+            at_column,
+            by_column: by.map(|b| b.0),
+            by: by.map(|b| b.1),
+            minutes,
+            rating,
+            award_id,
+        },
+    )
     .await?;
     // Changed meanwhile by another request: the step no longer applies.
     if !done {
@@ -84,21 +97,40 @@ impl App {
         actor.require(Permission::ManageTasks)?;
         t.check()?;
         let mut tx = self.db.write().await?;
-        let mut path = community_path(&mut tx, t.community_id).await.map_err(|_| AppError::field("community_id", "is not a community"))?;
+        let mut path = community_path(&mut tx, t.community_id)
+            .await
+            .map_err(|_| AppError::field("community_id", "is not a community"))?;
         if let Some(g) = t.grid_id {
-            let grid = territory::area(&mut tx, g).await.map_err(|_| AppError::field("grid_id", "is not a grid"))?;
+            let grid = territory::area(&mut tx, g)
+                .await
+                .map_err(|_| AppError::field("grid_id", "is not a grid"))?;
             if grid.level != "grid" || grid.community_id != Some(t.community_id) {
                 return Err(AppError::field("grid_id", "is not a grid of the community"));
             }
-            path = UnitPath { grid_id: Some(g), ..path };
+            path = UnitPath {
+                grid_id: Some(g),
+                ..path
+            };
         }
         actor.require_in(Permission::ManageTasks, &path)?;
         let cap = policy_in(&mut tx, path.street_id).await?.rule(t.category).cap;
         if t.points > cap {
-            return Err(AppError::field("points", format!("must be at most {cap}, the cap of the category's rule")));
+            return Err(AppError::field(
+                "points",
+                format!("must be at most {cap}, the cap of the category's rule"),
+            ));
         }
         let id = store::insert_task(&mut tx, &path, t, actor.user.id).await?;
-        record(&mut tx, Some(actor), path.street_id, "create", "volunteer_task", id, json!({"title": t.title, "capacity": t.capacity, "points": t.points})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            path.street_id,
+            "create",
+            "volunteer_task",
+            id,
+            json!({"title": t.title, "capacity": t.capacity, "points": t.points}),
+        )
+        .await?;
         let task = store::task(&mut tx, id).await?;
         tx.commit().await?;
         Ok(task)
@@ -119,7 +151,10 @@ impl App {
         let mut tx = self.db.read().await?;
         let community_id = match community_id {
             Some(c) => c,
-            None => place_of(&mut tx, own_person(actor)?).await?.community_id.ok_or_else(|| AppError::field("community_id", "is required"))?,
+            None => place_of(&mut tx, own_person(actor)?)
+                .await?
+                .community_id
+                .ok_or_else(|| AppError::field("community_id", "is required"))?,
         };
         let path = community_path(&mut tx, community_id).await?;
         if !actor.user.superuser && actor.home_street() != Some(path.street_id) {
@@ -134,7 +169,11 @@ impl App {
         if !actor.user.superuser && actor.home_street() != Some(task.street_id) {
             return Err(AppError::NotFound);
         }
-        let claims = if actor.scope(Permission::ManageTasks).covers(&task.path()) { Some(store::claims_of_task(&mut tx, id).await?) } else { None };
+        let claims = if actor.scope(Permission::ManageTasks).covers(&task.path()) {
+            Some(store::claims_of_task(&mut tx, id).await?)
+        } else {
+            None
+        };
         let my_claim = match actor.user.person_id {
             Some(p) => store::claim_of(&mut tx, id, p).await?,
             None => None,
@@ -168,13 +207,24 @@ impl App {
                 }
                 c.id
             }
-            None => store::insert_claim(&mut tx, task.street_id, task_id, person_id).await.map_err(|e| match e {
-                // The same person claiming twice at once: the unique key lets one through.
-                onegrid_store::StoreError::Conflict(_) => Refusal::AlreadyClaimed.into(),
-                e => AppError::from(e),
-            })?,
+            None => store::insert_claim(&mut tx, task.street_id, task_id, person_id)
+                .await
+                .map_err(|e| match e {
+                    // The same person claiming twice at once: the unique key lets one through.
+                    onegrid_store::StoreError::Conflict(_) => Refusal::AlreadyClaimed.into(),
+                    e => AppError::from(e),
+                })?,
         };
-        record(&mut tx, Some(actor), task.street_id, "claim", "volunteer_claim", id, json!({"task_id": task_id, "person_id": person_id})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            task.street_id,
+            "claim",
+            "volunteer_claim",
+            id,
+            json!({"task_id": task_id, "person_id": person_id}),
+        )
+        .await?;
         let claim = store::claim(&mut tx, id).await?;
         tx.commit().await?;
         Ok(claim)
@@ -185,7 +235,16 @@ impl App {
         let (claim, task) = claim_for(&mut tx, actor, id, false).await?;
         step(&mut tx, &claim, ClaimAction::Withdraw, "withdrawn_at", None, None, None, None).await?;
         store::free_place(&mut tx, task.id).await?;
-        record(&mut tx, Some(actor), task.street_id, "withdraw", "volunteer_claim", id, json!({})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            task.street_id,
+            "withdraw",
+            "volunteer_claim",
+            id,
+            json!({}),
+        )
+        .await?;
         let claim = store::claim(&mut tx, id).await?;
         tx.commit().await?;
         Ok(claim)
@@ -196,10 +255,18 @@ impl App {
     }
 
     pub async fn check_out(&self, actor: &Actor, id: i64) -> Result<Claim, AppError> {
-        self.clock(actor, id, ClaimAction::CheckOut, "checked_out_at", "check_out").await
+        self.clock(actor, id, ClaimAction::CheckOut, "checked_out_at", "check_out")
+            .await
     }
 
-    async fn clock(&self, actor: &Actor, id: i64, action: ClaimAction, column: &'static str, name: &str) -> Result<Claim, AppError> {
+    async fn clock(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: ClaimAction,
+        column: &'static str,
+        name: &str,
+    ) -> Result<Claim, AppError> {
         let mut tx = self.db.write().await?;
         let (claim, task) = claim_for(&mut tx, actor, id, false).await?;
         step(&mut tx, &claim, action, column, None, None, None, None).await?;
@@ -217,11 +284,40 @@ impl App {
         let window = (task.ends_at - task.starts_at) / 60_000;
         let minutes = match c.minutes {
             Some(m) if (0..=window).contains(&m) => m,
-            Some(_) => return Err(AppError::field("minutes", format!("must be from 0 to {window}, the task's length"))),
-            None => service_minutes(claim.checked_in_at.unwrap_or(task.starts_at), claim.checked_out_at.unwrap_or_else(now_ms), task.starts_at, task.ends_at),
+            Some(_) => {
+                return Err(AppError::field(
+                    "minutes",
+                    format!("must be from 0 to {window}, the task's length"),
+                ));
+            }
+            None => service_minutes(
+                claim.checked_in_at.unwrap_or(task.starts_at),
+                claim.checked_out_at.unwrap_or_else(now_ms),
+                task.starts_at,
+                task.ends_at,
+            ),
         };
-        step(&mut tx, &claim, ClaimAction::Confirm, "confirmed_at", Some(("confirmed_by", actor.user.id)), Some(minutes), None, None).await?;
-        record(&mut tx, Some(actor), task.street_id, "confirm", "volunteer_claim", id, json!({"minutes": minutes})).await?;
+        step(
+            &mut tx,
+            &claim,
+            ClaimAction::Confirm,
+            "confirmed_at",
+            Some(("confirmed_by", actor.user.id)),
+            Some(minutes),
+            None,
+            None,
+        )
+        .await?;
+        record(
+            &mut tx,
+            Some(actor),
+            task.street_id,
+            "confirm",
+            "volunteer_claim",
+            id,
+            json!({"minutes": minutes}),
+        )
+        .await?;
         let claim = store::claim(&mut tx, id).await?;
         tx.commit().await?;
         Ok(claim)
@@ -238,7 +334,12 @@ impl App {
         let (claim, task) = claim_for(&mut tx, actor, id, true).await?;
         let points = match e.points {
             Some(p) if (0..=task.points).contains(&p) => p,
-            Some(_) => return Err(AppError::field("points", format!("must be from 0 to {}, the task's points", task.points))),
+            Some(_) => {
+                return Err(AppError::field(
+                    "points",
+                    format!("must be from 0 to {}, the task's points", task.points),
+                ));
+            }
             // Poor service earns no points (research §9.3: complaint → 0); the time still counts.
             None if e.rating < 3 => 0,
             None => task.points,
@@ -254,7 +355,11 @@ impl App {
                 minutes,
                 amount: Some(points),
                 note: task.title.clone(),
-                activity_on: Some(chrono::DateTime::from_timestamp_millis(task.starts_at).map(|d| d.date_naive().to_string()).unwrap_or_default()),
+                activity_on: Some(
+                    chrono::DateTime::from_timestamp_millis(task.starts_at)
+                        .map(|d| d.date_naive().to_string())
+                        .unwrap_or_default(),
+                ),
                 community_id: Some(task.community_id),
             };
             let award = register_in(&mut tx, actor, &input, Some(("volunteer_claim", claim.id))).await?;
@@ -263,8 +368,27 @@ impl App {
         } else {
             None
         };
-        step(&mut tx, &claim, ClaimAction::Evaluate, "evaluated_at", Some(("evaluated_by", actor.user.id)), None, Some(e.rating), award_id).await?;
-        record(&mut tx, Some(actor), task.street_id, "evaluate", "volunteer_claim", id, json!({"rating": e.rating, "points": points, "award_id": award_id})).await?;
+        step(
+            &mut tx,
+            &claim,
+            ClaimAction::Evaluate,
+            "evaluated_at",
+            Some(("evaluated_by", actor.user.id)),
+            None,
+            Some(e.rating),
+            award_id,
+        )
+        .await?;
+        record(
+            &mut tx,
+            Some(actor),
+            task.street_id,
+            "evaluate",
+            "volunteer_claim",
+            id,
+            json!({"rating": e.rating, "points": points, "award_id": award_id}),
+        )
+        .await?;
         let claim = store::claim(&mut tx, id).await?;
         tx.commit().await?;
         Ok(claim)

@@ -18,7 +18,13 @@ fn demo_index() -> (AreaIndex, Vec<(f64, f64)>) {
         .enumerate()
         .filter_map(|(i, a)| a.boundary.clone().map(|b| (i as i64, b)))
         .collect();
-    let points = demo.data.buildings.iter().filter_map(|b| b.location).map(|p| (p.y(), p.x())).collect();
+    let points = demo
+        .data
+        .buildings
+        .iter()
+        .filter_map(|b| b.location)
+        .map(|p| (p.y(), p.x()))
+        .collect();
     (AreaIndex::new(shapes), points)
 }
 
@@ -65,11 +71,17 @@ fn bench(c: &mut Criterion) {
         })
     });
     c.bench_function("index/build_100000_micro_grids", |b| {
-        b.iter_batched(|| synthetic_shapes_for_build(), |s| black_box(AreaIndex::new(s)), criterion::BatchSize::LargeInput)
+        b.iter_batched(
+            || synthetic_shapes_for_build(),
+            |s| black_box(AreaIndex::new(s)),
+            criterion::BatchSize::LargeInput,
+        )
     });
     let mut g = c.benchmark_group("demo");
     g.sample_size(10);
-    g.bench_function("generate_street", |b| b.iter(|| black_box(onegrid_demo::generate(onegrid_demo::DEFAULT_SEED))));
+    g.bench_function("generate_street", |b| {
+        b.iter(|| black_box(onegrid_demo::generate(onegrid_demo::DEFAULT_SEED)))
+    });
     g.finish();
 }
 
@@ -79,7 +91,12 @@ fn synthetic_shapes_for_build() -> Vec<(i64, MultiPolygon<f64>)> {
     (0..side * side)
         .map(|k| {
             let (x, y) = (121.0 + (k / side) as f64 * step, 31.0 + (k % side) as f64 * step);
-            (k as i64, MultiPolygon(vec![polygon![(x: x, y: y), (x: x + step, y: y), (x: x + step, y: y + step), (x: x, y: y + step), (x: x, y: y)]]))
+            (
+                k as i64,
+                MultiPolygon(vec![
+                    polygon![(x: x, y: y), (x: x + step, y: y), (x: x + step, y: y + step), (x: x, y: y + step), (x: x, y: y)],
+                ]),
+            )
         })
         .collect()
 }

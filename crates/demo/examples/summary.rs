@@ -4,7 +4,10 @@
 use std::time::Instant;
 
 fn main() {
-    let seed = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(onegrid_demo::DEFAULT_SEED);
+    let seed = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(onegrid_demo::DEFAULT_SEED);
     let t = Instant::now();
     let demo = onegrid_demo::generate(seed);
     let took = t.elapsed();
@@ -30,10 +33,20 @@ fn main() {
     for a in d.areas.iter().take(12) {
         println!("{:?} {} {} {:?}", a.level, a.code, a.name, a.kind);
     }
-    for a in d.areas.iter().filter(|a| a.kind.is_some_and(|k| k.as_str() != "residential")).take(25) {
+    for a in d
+        .areas
+        .iter()
+        .filter(|a| a.kind.is_some_and(|k| k.as_str() != "residential"))
+        .take(25)
+    {
         println!("{} {} {:?}", a.code, a.name, a.kind);
     }
-    for b in d.buildings.iter().take(6).chain(d.buildings.iter().filter(|b| b.kind != "residential").take(6)) {
+    for b in d
+        .buildings
+        .iter()
+        .take(6)
+        .chain(d.buildings.iter().filter(|b| b.kind != "residential").take(6))
+    {
         println!(
             "{} {} {} {} floors {} {:?}",
             b.code,
@@ -45,7 +58,10 @@ fn main() {
         );
     }
     for r in d.residents.iter().take(15) {
-        println!("{} {} {} {} {:?} {}", r.household_code, r.name, r.gender, r.birth_year, r.phone, r.relation);
+        println!(
+            "{} {} {} {} {:?} {}",
+            r.household_code, r.name, r.gender, r.birth_year, r.phone, r.relation
+        );
     }
     for e in d.enterprises.iter().step_by(20) {
         println!("{} {} {}", e.code, e.name, e.industry);
@@ -54,7 +70,14 @@ fn main() {
         println!("{} {} {:?}", o.code, o.name, o.kind);
     }
     for t in d.teams.iter().skip(40).take(6) {
-        println!("{} {} {:?} leader {:?} members {}", t.code, t.name, t.kind, t.leader_code, t.member_codes.len());
+        println!(
+            "{} {} {:?} leader {:?} members {}",
+            t.code,
+            t.name,
+            t.kind,
+            t.leader_code,
+            t.member_codes.len()
+        );
     }
     for a in &demo.accounts {
         let p = d.people.iter().find(|p| p.code == a.person_code).unwrap();

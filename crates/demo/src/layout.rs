@@ -80,14 +80,26 @@ impl Lattice {
                 metres.push((i as f64 * cell_w + dx, j as f64 * cell_h + dy));
             }
         }
-        let mut l = Self { cell_w, cell_h, metres, degrees: Vec::new(), lng0, lat0, m_per_deg_lat, m_per_deg_lng };
+        let mut l = Self {
+            cell_w,
+            cell_h,
+            metres,
+            degrees: Vec::new(),
+            lng0,
+            lat0,
+            m_per_deg_lat,
+            m_per_deg_lng,
+        };
         l.degrees = l.metres.iter().map(|&(x, y)| l.to_degrees(x, y)).collect();
         l
     }
 
     /// Local metres → WGS-84 (x = longitude), snapped to 2⁻²⁴° (see [`snap`]).
     pub fn to_degrees(&self, x: f64, y: f64) -> Coord<f64> {
-        Coord { x: snap(self.lng0 + x / self.m_per_deg_lng), y: snap(self.lat0 + y / self.m_per_deg_lat) }
+        Coord {
+            x: snap(self.lng0 + x / self.m_per_deg_lng),
+            y: snap(self.lat0 + y / self.m_per_deg_lat),
+        }
     }
 
     /// The four corners of a cell in metres, counter-clockwise from the south-west.
@@ -175,13 +187,19 @@ fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {
 }
 
 fn edge_distance(k: &[(f64, f64); 4], p: (f64, f64)) -> f64 {
-    (0..4).map(|e| segment_distance(k[e], k[(e + 1) % 4], p)).fold(f64::INFINITY, f64::min)
+    (0..4)
+        .map(|e| segment_distance(k[e], k[(e + 1) % 4], p))
+        .fold(f64::INFINITY, f64::min)
 }
 
 fn segment_distance(a: (f64, f64), b: (f64, f64), p: (f64, f64)) -> f64 {
     let (dx, dy) = (b.0 - a.0, b.1 - a.1);
     let len2 = dx * dx + dy * dy;
-    let t = if len2 == 0.0 { 0.0 } else { (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0) };
+    let t = if len2 == 0.0 {
+        0.0
+    } else {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    };
     dist((a.0 + t * dx, a.1 + t * dy), p)
 }
 
@@ -197,7 +215,10 @@ pub struct Rect {
 impl Rect {
     /// Cells in reading order: north to south, west to east.
     pub fn cells(&self) -> Vec<Cell> {
-        (self.j0..self.j0 + self.h).rev().flat_map(|j| (self.i0..self.i0 + self.w).map(move |i| (i, j))).collect()
+        (self.j0..self.j0 + self.h)
+            .rev()
+            .flat_map(|j| (self.i0..self.i0 + self.w).map(move |i| (i, j)))
+            .collect()
     }
     pub fn len(&self) -> usize {
         self.w * self.h
@@ -260,7 +281,11 @@ pub fn plan(rng: &mut Rng) -> Plan {
         })
         .collect();
     let (kinds, block_line) = special_kinds(rng, &band_lines);
-    Plan { communities, kinds, block_line }
+    Plan {
+        communities,
+        kinds,
+        block_line,
+    }
 }
 
 /// Cuts a rectangle into `k` rectangles of roughly equal size by alternating straight cuts:
@@ -282,10 +307,24 @@ fn guillotine(rng: &mut Rng, r: Rect, k: usize, out: &mut Vec<Rect>) {
     }
     let cut = cut.clamp(1, side as i64 - 1) as usize;
     let (a, b) = if vertical {
-        (Rect { w: cut, ..r }, Rect { i0: r.i0 + cut, w: r.w - cut, ..r })
+        (
+            Rect { w: cut, ..r },
+            Rect {
+                i0: r.i0 + cut,
+                w: r.w - cut,
+                ..r
+            },
+        )
     } else {
         // North part first, to keep reading order.
-        (Rect { j0: r.j0 + r.h - cut, h: cut, ..r }, Rect { h: r.h - cut, ..r })
+        (
+            Rect {
+                j0: r.j0 + r.h - cut,
+                h: cut,
+                ..r
+            },
+            Rect { h: r.h - cut, ..r },
+        )
     };
     guillotine(rng, a, k1, out);
     guillotine(rng, b, k2, out);

@@ -80,7 +80,10 @@ pub fn generate(seed: u64) -> Demo {
     let accounts = people::staff(seed, &mut world);
     world.data.duties = catalogue::duties();
     world.data.work_items = catalogue::work_items();
-    Demo { data: world.data, accounts }
+    Demo {
+        data: world.data,
+        accounts,
+    }
 }
 
 /// The territory as built, with the indices that the people generator walks.

@@ -49,9 +49,21 @@ pub struct DemoItem {
 
 #[derive(Debug, Clone)]
 pub enum Event {
-    Award { days_ago: i64, person_code: String, community_code: String, category: Category, minutes: i64, points: i64, note: &'static str },
+    Award {
+        days_ago: i64,
+        person_code: String,
+        community_code: String,
+        category: Category,
+        minutes: i64,
+        points: i64,
+        note: &'static str,
+    },
     /// `item` indexes `items`.
-    Redeem { days_ago: i64, person_code: String, item: usize },
+    Redeem {
+        days_ago: i64,
+        person_code: String,
+        item: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -72,8 +84,16 @@ pub struct DemoTask {
 }
 
 const ACTIVITIES: &[(Category, u32, &[&str])] = &[
-    (Category::PublicWelfare, 30, &["楼道清扫", "助老送餐", "社区义诊协助", "旧衣回收"]),
-    (Category::EnvironmentalUpkeep, 25, &["垃圾分类值守", "绿地养护", "清理小广告", "非机动车整理"]),
+    (
+        Category::PublicWelfare,
+        30,
+        &["楼道清扫", "助老送餐", "社区义诊协助", "旧衣回收"],
+    ),
+    (
+        Category::EnvironmentalUpkeep,
+        25,
+        &["垃圾分类值守", "绿地养护", "清理小广告", "非机动车整理"],
+    ),
     (Category::HelpInDifficulty, 14, &["独居老人探访", "陪同就医", "代购生活用品"]),
     (Category::CulturalPublicity, 12, &["反诈宣传", "文艺汇演", "黑板报更新"]),
     (Category::StudyEducation, 12, &["党课学习", "消防培训", "急救培训"]),
@@ -93,25 +113,69 @@ const GOODS: &[(ItemKind, &str, i64, i64, i64)] = &[
 ];
 
 /// Title, content, place, category, half the usual places, skills.
-type TaskTemplate = (&'static str, &'static str, &'static str, Category, i64, &'static [&'static str]);
+type TaskTemplate = (
+    &'static str,
+    &'static str,
+    &'static str,
+    Category,
+    i64,
+    &'static [&'static str],
+);
 
 const TASKS: &[TaskTemplate] = &[
-    ("楼道杂物清理", "清理楼道堆物，消除消防隐患", "居民区各楼道", Category::EnvironmentalUpkeep, 2, &["搬运"]),
-    ("敬老院陪伴", "陪老人聊天、读报", "街道敬老院", Category::HelpInDifficulty, 4, &["沟通"]),
-    ("垃圾分类值守", "早晚投放时段在垃圾厢房值守", "垃圾厢房", Category::EnvironmentalUpkeep, 2, &[]),
-    ("反诈宣传进楼组", "发放宣传单，讲解常见骗局", "社区活动室", Category::CulturalPublicity, 3, &["讲解"]),
+    (
+        "楼道杂物清理",
+        "清理楼道堆物，消除消防隐患",
+        "居民区各楼道",
+        Category::EnvironmentalUpkeep,
+        2,
+        &["搬运"],
+    ),
+    (
+        "敬老院陪伴",
+        "陪老人聊天、读报",
+        "街道敬老院",
+        Category::HelpInDifficulty,
+        4,
+        &["沟通"],
+    ),
+    (
+        "垃圾分类值守",
+        "早晚投放时段在垃圾厢房值守",
+        "垃圾厢房",
+        Category::EnvironmentalUpkeep,
+        2,
+        &[],
+    ),
+    (
+        "反诈宣传进楼组",
+        "发放宣传单，讲解常见骗局",
+        "社区活动室",
+        Category::CulturalPublicity,
+        3,
+        &["讲解"],
+    ),
     ("助老送餐", "为独居老人送午餐", "社区食堂", Category::PublicWelfare, 2, &[]),
 ];
 
 /// The community and grid of each household, by walking unit → building → micro-grid → grid.
 fn places(d: &StreetData) -> HashMap<&str, (String, String)> {
-    let parent: HashMap<&str, (&str, Level)> =
-        d.areas.iter().filter_map(|a| a.parent_code.as_deref().map(|p| (a.code.as_str(), (p, a.level)))).collect();
-    let building_mg: HashMap<&str, &str> = d.buildings.iter().filter_map(|b| b.micro_grid_code.as_deref().map(|m| (b.code.as_str(), m))).collect();
+    let parent: HashMap<&str, (&str, Level)> = d
+        .areas
+        .iter()
+        .filter_map(|a| a.parent_code.as_deref().map(|p| (a.code.as_str(), (p, a.level))))
+        .collect();
+    let building_mg: HashMap<&str, &str> = d
+        .buildings
+        .iter()
+        .filter_map(|b| b.micro_grid_code.as_deref().map(|m| (b.code.as_str(), m)))
+        .collect();
     let unit_building: HashMap<&str, &str> = d.units.iter().map(|u| (u.code.as_str(), u.building_code.as_str())).collect();
     let mut out = HashMap::new();
     for h in &d.households {
-        let Some(mg) = unit_building.get(h.unit_code.as_str()).and_then(|b| building_mg.get(b)) else { continue };
+        let Some(mg) = unit_building.get(h.unit_code.as_str()).and_then(|b| building_mg.get(b)) else {
+            continue;
+        };
         let Some((grid, _)) = parent.get(mg) else { continue };
         let Some((community, _)) = parent.get(grid) else { continue };
         out.insert(h.code.as_str(), (community.to_string(), grid.to_string()));
@@ -123,8 +187,17 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
     let mut rng = Rng::stream(seed, "participation");
     let policy = PointsPolicy::default();
     let place = places(d);
-    let already: HashSet<(&str, &str)> = d.people.iter().filter_map(|p| p.household_code.as_deref().map(|h| (h, p.name.as_str()))).collect();
-    let mut communities: Vec<&str> = d.areas.iter().filter(|a| a.level == Level::Community).map(|a| a.code.as_str()).collect();
+    let already: HashSet<(&str, &str)> = d
+        .people
+        .iter()
+        .filter_map(|p| p.household_code.as_deref().map(|h| (h, p.name.as_str())))
+        .collect();
+    let mut communities: Vec<&str> = d
+        .areas
+        .iter()
+        .filter(|a| a.level == Level::Community)
+        .map(|a| a.code.as_str())
+        .collect();
     communities.sort();
     let first_grid: String = d
         .areas
@@ -139,7 +212,9 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
     let mut home: Vec<(String, String)> = Vec::new();
     for r in &d.residents {
         let age = REF_YEAR - r.birth_year;
-        let Some((community, grid)) = place.get(r.household_code.as_str()) else { continue };
+        let Some((community, grid)) = place.get(r.household_code.as_str()) else {
+            continue;
+        };
         let p = if grid == &first_grid { 0.05 } else { 0.01 };
         if !(18..80).contains(&age) || already.contains(&(r.household_code.as_str(), r.name.as_str())) || !rng.chance(p) {
             continue;
@@ -158,14 +233,48 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
     let mut items = Vec::new();
     for c in &communities {
         for (kind, name, price, stock, limit) in GOODS {
-            items.push(DemoItem { community_code: c.to_string(), kind: *kind, name, price: *price, stock: *stock, per_person_limit: *limit, venue: None });
+            items.push(DemoItem {
+                community_code: c.to_string(),
+                kind: *kind,
+                name,
+                price: *price,
+                stock: *stock,
+                per_person_limit: *limit,
+                venue: None,
+            });
         }
-        items.push(DemoItem { community_code: c.to_string(), kind: ItemKind::Venue, name: "舞蹈室（周六上午）", price: 10, stock: 15, per_person_limit: 1, venue: Some(("舞蹈室", 5, 9, 2)) });
-        items.push(DemoItem { community_code: c.to_string(), kind: ItemKind::Venue, name: "书法室（周日下午）", price: 5, stock: 10, per_person_limit: 1, venue: Some(("书法室", 6, 14, 2)) });
+        items.push(DemoItem {
+            community_code: c.to_string(),
+            kind: ItemKind::Venue,
+            name: "舞蹈室（周六上午）",
+            price: 10,
+            stock: 15,
+            per_person_limit: 1,
+            venue: Some(("舞蹈室", 5, 9, 2)),
+        });
+        items.push(DemoItem {
+            community_code: c.to_string(),
+            kind: ItemKind::Venue,
+            name: "书法室（周日下午）",
+            price: 5,
+            stock: 10,
+            per_person_limit: 1,
+            venue: Some(("书法室", 6, 14, 2)),
+        });
     }
     let items_of: BTreeMap<&str, Vec<usize>> = communities
         .iter()
-        .map(|c| (*c, items.iter().enumerate().filter(|(_, i)| i.community_code == *c && i.venue.is_none()).map(|(n, _)| n).collect()))
+        .map(|c| {
+            (
+                *c,
+                items
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, i)| i.community_code == *c && i.venue.is_none())
+                    .map(|(n, _)| n)
+                    .collect(),
+            )
+        })
         .collect();
 
     // A year of activities, then a redemption or two in each quarter's exchange days for those
@@ -187,7 +296,19 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
             let points = policy.rule(category).points(minutes);
             let days_ago = rng.range(1, 365);
             let note = *rng.pick(notes);
-            timeline.push((days_ago, v, Some(Event::Award { days_ago, person_code: p.code.clone(), community_code: home[v].0.clone(), category, minutes, points, note })));
+            timeline.push((
+                days_ago,
+                v,
+                Some(Event::Award {
+                    days_ago,
+                    person_code: p.code.clone(),
+                    community_code: home[v].0.clone(),
+                    category,
+                    minutes,
+                    points,
+                    note,
+                }),
+            ));
         }
     }
     // Exchange days: the first ten days after each quarter.
@@ -215,7 +336,11 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
                 let item = *rng.pick(choices);
                 if balance[v] >= items[item].price {
                     balance[v] -= items[item].price;
-                    history.push(Event::Redeem { days_ago, person_code: volunteers[v].code.clone(), item });
+                    history.push(Event::Redeem {
+                        days_ago,
+                        person_code: volunteers[v].code.clone(),
+                        item,
+                    });
                 }
             }
         }
@@ -224,13 +349,25 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
     // The resident account: the first grid's volunteer with the most points, and a few
     // registrations of the first grid waiting for review.
     let in_first: Vec<usize> = (0..volunteers.len()).filter(|&v| home[v].1 == first_grid).collect();
-    let resident_v = in_first.iter().copied().max_by_key(|&v| (balance[v], std::cmp::Reverse(v))).unwrap_or(0);
+    let resident_v = in_first
+        .iter()
+        .copied()
+        .max_by_key(|&v| (balance[v], std::cmp::Reverse(v)))
+        .unwrap_or(0);
     let mut pending = Vec::new();
     for &v in in_first.iter().take(12) {
         let (category, _, notes) = ACTIVITIES[rng.weighted(&weights)];
         let minutes = 60 * rng.range(1, 3);
         let points = policy.rule(category).points(minutes).max(1);
-        pending.push(Event::Award { days_ago: rng.range(0, 6), person_code: volunteers[v].code.clone(), community_code: home[v].0.clone(), category, minutes, points, note: *rng.pick(notes) });
+        pending.push(Event::Award {
+            days_ago: rng.range(0, 6),
+            person_code: volunteers[v].code.clone(),
+            community_code: home[v].0.clone(),
+            category,
+            minutes,
+            points,
+            note: *rng.pick(notes),
+        });
     }
 
     let mut tasks = Vec::new();
@@ -240,9 +377,15 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
                 continue;
             }
             let running = ci == 0 && k == 0;
-            let starts_in_minutes = if running { -30 } else { 60 * 24 * rng.range(1, 14) + 60 * rng.range(-4, 4) };
+            let starts_in_minutes = if running {
+                -30
+            } else {
+                60 * 24 * rng.range(1, 14) + 60 * rng.range(-4, 4)
+            };
             let capacity = 2 * capacity_per + rng.range(0, 4);
-            let locals: Vec<usize> = (0..volunteers.len()).filter(|&v| home[v].0 == *c && v != resident_v).collect();
+            let locals: Vec<usize> = (0..volunteers.len())
+                .filter(|&v| home[v].0 == *c && v != resident_v)
+                .collect();
             let taken = (rng.range(0, capacity / 2).max(0) as usize).min(locals.len());
             let mut pool = locals.clone();
             rng.shuffle(&mut pool);
@@ -270,7 +413,14 @@ pub fn participation(seed: u64, d: &StreetData) -> Participation {
         password: format!("demo-{tail}"),
         person_code: volunteers.get(resident_v).map(|p| p.code.clone()).unwrap_or_default(),
     };
-    Participation { volunteers, items, history, pending, tasks, resident }
+    Participation {
+        volunteers,
+        items,
+        history,
+        pending,
+        tasks,
+        resident,
+    }
 }
 
 #[cfg(test)]
@@ -302,7 +452,16 @@ mod tests {
             }
         }
         // Volunteers are new people: no resident is a person twice.
-        let people: HashSet<(&str, &str)> = demo.data.people.iter().filter_map(|p| p.household_code.as_deref().map(|h| (h, p.name.as_str()))).collect();
-        assert!(a.volunteers.iter().all(|v| !people.contains(&(v.household_code.as_deref().unwrap(), v.name.as_str()))));
+        let people: HashSet<(&str, &str)> = demo
+            .data
+            .people
+            .iter()
+            .filter_map(|p| p.household_code.as_deref().map(|h| (h, p.name.as_str())))
+            .collect();
+        assert!(
+            a.volunteers
+                .iter()
+                .all(|v| !people.contains(&(v.household_code.as_deref().unwrap(), v.name.as_str())))
+        );
     }
 }

@@ -189,15 +189,27 @@ impl<'w> Staff<'w> {
     }
 
     fn residents_in_building(&self, b: usize) -> Vec<usize> {
-        self.w.buildings[b].households.iter().flat_map(|&h| self.w.households[h].residents.iter().copied()).collect()
+        self.w.buildings[b]
+            .households
+            .iter()
+            .flat_map(|&h| self.w.households[h].residents.iter().copied())
+            .collect()
     }
 
     fn residents_in_mg(&self, m: usize) -> Vec<usize> {
-        self.w.micro_grids[m].buildings.iter().flat_map(|&b| self.residents_in_building(b)).collect()
+        self.w.micro_grids[m]
+            .buildings
+            .iter()
+            .flat_map(|&b| self.residents_in_building(b))
+            .collect()
     }
 
     fn residents_in_grid(&self, g: usize) -> Vec<usize> {
-        self.w.grids[g].micro_grids.iter().flat_map(|&m| self.residents_in_mg(m)).collect()
+        self.w.grids[g]
+            .micro_grids
+            .iter()
+            .flat_map(|&m| self.residents_in_mg(m))
+            .collect()
     }
 
     /// A post from 2021–2025; now and then with an earlier holder whose post ended before.
@@ -285,7 +297,14 @@ fn build(seed: u64, w: &World) -> Built {
     let party_members = party_members(&mut s, &corridor);
     let teams = teams(&mut s, &communities, &grids, &mg_leaders, &building_leaders);
     let accounts = accounts(&s, seed, overloaded);
-    Built { people: s.people, posts: s.posts, orgs, party_members, teams, accounts }
+    Built {
+        people: s.people,
+        posts: s.posts,
+        orgs,
+        party_members,
+        teams,
+        accounts,
+    }
 }
 
 /// 2 administrators, 4 dispatchers, 6 department staff.
@@ -330,7 +349,11 @@ fn community_posts(s: &mut Staff) -> Vec<CommunityStaff> {
         }
         let reg = s.some_mg(Unit::Community(c));
         let police = s.new_person(0.15, (1975, 1992), true, Some(reg));
-        out.push(CommunityStaff { secretary: sec, staff: three, police });
+        out.push(CommunityStaff {
+            secretary: sec,
+            staff: three,
+            police,
+        });
     }
     out
 }
@@ -377,7 +400,12 @@ fn grid_posts(s: &mut Staff, communities: &[CommunityStaff]) -> Vec<GridStaff> {
         for &p in &specialists {
             s.post(p, Role::Specialist, Unit::Grid(g));
         }
-        grid_staff.push(GridStaff { chief, worker, part_time: [first, second], specialists });
+        grid_staff.push(GridStaff {
+            chief,
+            worker,
+            part_time: [first, second],
+            specialists,
+        });
     }
     grid_staff
 }
@@ -462,8 +490,9 @@ fn building_leaders(s: &mut Staff) -> (HashMap<usize, (usize, usize)>, usize) {
 /// Party members among the residents: about 6% of adults.
 fn resident_party_members(s: &mut Staff) {
     let w = s.w;
-    let mut adults: Vec<usize> =
-        (0..w.data.residents.len()).filter(|&r| REF_YEAR - w.data.residents[r].birth_year >= 18).collect();
+    let mut adults: Vec<usize> = (0..w.data.residents.len())
+        .filter(|&r| REF_YEAR - w.data.residents[r].birth_year >= 18)
+        .collect();
     let target = (adults.len() as f64 * PARTY_SHARE).round() as usize;
     let mut members = s.of_resident.values().filter(|&&p| s.people[p].party_member).count();
     s.rng.shuffle(&mut adults);
@@ -512,8 +541,9 @@ fn party_orgs(s: &mut Staff) -> (Vec<PartyOrgRec>, HashSet<usize>) {
             unit_code: mg.code.clone(),
         });
     }
-    let mut corridor: Vec<usize> =
-        (0..w.buildings.len()).filter(|&b| w.buildings[b].residential && b != w.unassigned_building).collect();
+    let mut corridor: Vec<usize> = (0..w.buildings.len())
+        .filter(|&b| w.buildings[b].residential && b != w.unassigned_building)
+        .collect();
     s.rng.shuffle(&mut corridor);
     corridor.truncate((corridor.len() as f64 * 0.2).round() as usize);
     corridor.sort_unstable();
@@ -585,7 +615,13 @@ fn teams(
             .iter()
             .flat_map(|&m| {
                 let mut v = vec![mg_leaders[m]];
-                v.extend(w.micro_grids[m].buildings.iter().filter_map(|b| building_leaders.get(b)).map(|x| x.0));
+                v.extend(
+                    w.micro_grids[m]
+                        .buildings
+                        .iter()
+                        .filter_map(|b| building_leaders.get(b))
+                        .map(|x| x.0),
+                );
                 v
             })
             .collect();
@@ -630,9 +666,7 @@ fn teams(
             }
         }
         pool.extend((0..s.people.len()).filter(|&p| {
-            s.people[p].party_member
-                && s.home_building[p].is_some()
-                && s.reg_mg[p].is_some_and(|m| s.community_of_mg(m) == c)
+            s.people[p].party_member && s.home_building[p].is_some() && s.reg_mg[p].is_some_and(|m| s.community_of_mg(m) == c)
         }));
         pool.sort_unstable();
         pool.dedup();

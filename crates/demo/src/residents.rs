@@ -39,7 +39,12 @@ pub fn household(rng: &mut Rng, household_code: &str, phones: &mut HashSet<Strin
         } else {
             (any_gender(rng), rng.range(1975, 2001))
         };
-        members.push(Member { relation: "head", gender, year, surname: surname(rng) });
+        members.push(Member {
+            relation: "head",
+            gender,
+            year,
+            surname: surname(rng),
+        });
     } else {
         let gender = if rng.chance(0.62) { "M" } else { "F" };
         let year = match rng.weighted(&[30, 30, 25, 15]) {
@@ -48,9 +53,18 @@ pub fn household(rng: &mut Rng, household_code: &str, phones: &mut HashSet<Strin
             2 => rng.range(1971, 1985),
             _ => rng.range(1986, 1998),
         };
-        members.push(Member { relation: "head", gender, year, surname: surname(rng) });
+        members.push(Member {
+            relation: "head",
+            gender,
+            year,
+            surname: surname(rng),
+        });
         if rng.chance(if size == 2 { 0.75 } else { 0.88 }) {
-            let sy = if gender == "M" { year + rng.range(0, 5) } else { year - rng.range(0, 5) };
+            let sy = if gender == "M" {
+                year + rng.range(0, 5)
+            } else {
+                year - rng.range(0, 5)
+            };
             members.push(Member {
                 relation: "spouse",
                 gender: other_gender(gender),
@@ -70,14 +84,24 @@ pub fn household(rng: &mut Rng, household_code: &str, phones: &mut HashSet<Strin
         match rng.weighted(&[w_child, w_parent, 15]) {
             0 => {
                 let cy = (head_year + rng.range(23, 36)).min(MAX_YEAR - rng.range(0, 2));
-                members.push(Member { relation: "child", gender: any_gender(rng), year: cy, surname: family });
+                members.push(Member {
+                    relation: "child",
+                    gender: any_gender(rng),
+                    year: cy,
+                    surname: family,
+                });
             }
             1 => {
                 let gender = if rng.chance(0.6) { "F" } else { "M" };
                 let py = (head_year - rng.range(22, 34)).max(MIN_YEAR);
                 // The head's father shares the head's surname.
                 let s = if gender == "M" { head_surname } else { surname(rng) };
-                members.push(Member { relation: "parent", gender, year: py, surname: s });
+                members.push(Member {
+                    relation: "parent",
+                    gender,
+                    year: py,
+                    surname: s,
+                });
             }
             _ => {
                 // A grandchild of older heads, a sibling of younger ones.
@@ -86,7 +110,12 @@ pub fn household(rng: &mut Rng, household_code: &str, phones: &mut HashSet<Strin
                 } else {
                     ((head_year + rng.range(-6, 6)).clamp(MIN_YEAR, 2006), head_surname)
                 };
-                members.push(Member { relation: "other", gender: any_gender(rng), year, surname: s });
+                members.push(Member {
+                    relation: "other",
+                    gender: any_gender(rng),
+                    year,
+                    surname: s,
+                });
             }
         }
     }

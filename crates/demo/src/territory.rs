@@ -8,8 +8,8 @@ use onegrid_domain::territory::{AreaRec, BuildingRec, EnterpriseRec, HouseholdRe
 
 use crate::layout::{COLS, Cell, Lattice, ROWS, Rect, plan};
 use crate::names::{
-    COMMUNITY_SUFFIXES, ESTATE_STEMS, ESTATE_SUFFIXES, INDUSTRIAL_INDUSTRIES, OFFICE_INDUSTRIES, RETAIL_INDUSTRIES,
-    ROADS, SHOP_INDUSTRIES, STREET_NAMES, TRADE_NAMES, cn_number, unique_estate,
+    COMMUNITY_SUFFIXES, ESTATE_STEMS, ESTATE_SUFFIXES, INDUSTRIAL_INDUSTRIES, OFFICE_INDUSTRIES, RETAIL_INDUSTRIES, ROADS,
+    SHOP_INDUSTRIES, STREET_NAMES, TRADE_NAMES, cn_number, unique_estate,
 };
 use crate::residents;
 use crate::rng::Rng;
@@ -27,7 +27,12 @@ impl Roads {
     fn new(rng: &mut Rng) -> Self {
         let mut pool = ROADS.to_vec();
         rng.shuffle(&mut pool);
-        Self { pool, ew: HashMap::new(), ns: HashMap::new(), next_no: HashMap::new() }
+        Self {
+            pool,
+            ew: HashMap::new(),
+            ns: HashMap::new(),
+            next_no: HashMap::new(),
+        }
     }
 
     /// The east–west road along row line `j`.
@@ -116,7 +121,12 @@ pub(crate) fn build(seed: u64) -> World {
             kind: None,
             boundary: Some(lattice.boundary(&cp.rect.cells())),
         });
-        w.communities.push(CommunityInfo { code: ccode.clone(), name: cname, short: short.clone(), grids: vec![] });
+        w.communities.push(CommunityInfo {
+            code: ccode.clone(),
+            name: cname,
+            short: short.clone(),
+            grids: vec![],
+        });
         let mut first_estate = true;
         for (gi, grect) in cp.grids.iter().enumerate() {
             let gcode = format!("{ccode}-{:02}", gi + 1);
@@ -130,7 +140,12 @@ pub(crate) fn build(seed: u64) -> World {
                 boundary: Some(lattice.boundary(&grect.cells())),
             });
             let g = w.grids.len();
-            w.grids.push(GridInfo { code: gcode.clone(), name: gname, community: ci, micro_grids: vec![] });
+            w.grids.push(GridInfo {
+                code: gcode.clone(),
+                name: gname,
+                community: ci,
+                micro_grids: vec![],
+            });
             w.communities[ci].grids.push(g);
             let mut estate: Option<Estate> = None;
             for (mi, cell) in grect.cells().into_iter().enumerate() {
@@ -150,8 +165,13 @@ pub(crate) fn build(seed: u64) -> World {
                             first_estate = false;
                             let road = roads.nearest(&cp.rect, cell);
                             let lane = roads.number(&mut rng, road, 0);
-                            estate =
-                                Some(Estate { name, road, lane, next_building: 1, micro_grids_left: rng.range(1, 3) });
+                            estate = Some(Estate {
+                                name,
+                                road,
+                                lane,
+                                next_building: 1,
+                                micro_grids_left: rng.range(1, 3),
+                            });
                         }
                         let e = estate.as_mut().unwrap();
                         e.micro_grids_left -= 1;
@@ -175,7 +195,11 @@ pub(crate) fn build(seed: u64) -> World {
                     MicroGridKind::CommercialBuilding => {
                         const TOWER: &[&str] = &["大厦", "国际大厦", "商务中心", "科技大厦", "广场", "中心大厦"];
                         let name = unique_name(&mut rng, &mut other_names, |r| {
-                            let stem = if r.chance(0.5) { *r.pick(TRADE_NAMES) } else { *r.pick(ESTATE_STEMS) };
+                            let stem = if r.chance(0.5) {
+                                *r.pick(TRADE_NAMES)
+                            } else {
+                                *r.pick(ESTATE_STEMS)
+                            };
                             format!("{stem}{}", r.pick(TOWER))
                         });
                         let road = roads.nearest(&cp.rect, cell);
@@ -236,8 +260,7 @@ pub(crate) fn build(seed: u64) -> World {
                         format!("{road}沿街商铺{from}-{to}号")
                     }
                     MicroGridKind::IndustrialPark => {
-                        let (base, k) =
-                            park.get_or_insert_with(|| (format!("{}都市工业园", rng.pick(ESTATE_STEMS)), 0));
+                        let (base, k) = park.get_or_insert_with(|| (format!("{}都市工业园", rng.pick(ESTATE_STEMS)), 0));
                         *k += 1;
                         let name = format!("{base}{}期", cn_number(*k));
                         let road = roads.nearest(&cp.rect, cell);
@@ -263,7 +286,13 @@ pub(crate) fn build(seed: u64) -> World {
                     kind: Some(kind),
                     boundary: Some(lattice.boundary(&[cell])),
                 });
-                w.micro_grids.push(MicroGridInfo { code: mcode.clone(), name, grid: g, kind, buildings: vec![] });
+                w.micro_grids.push(MicroGridInfo {
+                    code: mcode.clone(),
+                    name,
+                    grid: g,
+                    kind,
+                    buildings: vec![],
+                });
                 w.grids[g].micro_grids.push(m);
                 if kind != MicroGridKind::Residential {
                     enterprises(&mut rng, &mut other_names, &mcode, kind, &mut w.data.enterprises);
@@ -296,9 +325,11 @@ fn add_building(w: &mut World, rng: &mut Rng, phones: &mut HashSet<String>, m: u
     if residential {
         for u in 1..=2 {
             let ucode = format!("{}-{u}", b.code);
-            w.data
-                .units
-                .push(UnitRec { code: ucode.clone(), building_code: b.code.clone(), name: format!("{u}单元") });
+            w.data.units.push(UnitRec {
+                code: ucode.clone(),
+                building_code: b.code.clone(),
+                name: format!("{u}单元"),
+            });
             for floor in 1..=b.floors {
                 let code = format!("{ucode}-{floor:02}{u:02}");
                 let h = w.households.len();
@@ -306,14 +337,25 @@ fn add_building(w: &mut World, rng: &mut Rng, phones: &mut HashSet<String>, m: u
                 let first = w.data.residents.len();
                 w.resident_household.extend(std::iter::repeat_n(h, rs.len()));
                 w.data.residents.extend(rs);
-                w.households.push(HouseholdInfo { building: bi, residents: (first..w.data.residents.len()).collect() });
-                w.data.households.push(HouseholdRec { code, unit_code: ucode.clone(), room: format!("{floor}{u:02}") });
+                w.households.push(HouseholdInfo {
+                    building: bi,
+                    residents: (first..w.data.residents.len()).collect(),
+                });
+                w.data.households.push(HouseholdRec {
+                    code,
+                    unit_code: ucode.clone(),
+                    room: format!("{floor}{u:02}"),
+                });
                 households.push(h);
             }
         }
     }
     w.micro_grids[m].buildings.push(bi);
-    w.buildings.push(BuildingInfo { micro_grid: m, residential, households });
+    w.buildings.push(BuildingInfo {
+        micro_grid: m,
+        residential,
+        households,
+    });
     w.data.buildings.push(b);
 }
 
@@ -330,13 +372,7 @@ fn unique_name(rng: &mut Rng, used: &mut HashSet<String>, mut make: impl FnMut(&
 }
 
 /// 3–15 enterprises (companies, shops, factories) as the members of a non-residential micro-grid.
-fn enterprises(
-    rng: &mut Rng,
-    used: &mut HashSet<String>,
-    mcode: &str,
-    kind: MicroGridKind,
-    out: &mut Vec<EnterpriseRec>,
-) {
+fn enterprises(rng: &mut Rng, used: &mut HashSet<String>, mcode: &str, kind: MicroGridKind, out: &mut Vec<EnterpriseRec>) {
     let (lo, hi, table) = match kind {
         MicroGridKind::CommercialBuilding => (6, 15, OFFICE_INDUSTRIES),
         MicroGridKind::BusinessDistrict => (8, 15, RETAIL_INDUSTRIES),
@@ -346,8 +382,16 @@ fn enterprises(
     for k in 1..=rng.range(lo, hi) {
         let (industry, phrase) = *rng.pick(table);
         let name = unique_name(rng, used, |r| {
-            let trade = if r.chance(0.7) { *r.pick(TRADE_NAMES) } else { *r.pick(ESTATE_STEMS) };
-            if kind == MicroGridKind::Block { format!("{trade}{phrase}") } else { format!("上海{trade}{phrase}") }
+            let trade = if r.chance(0.7) {
+                *r.pick(TRADE_NAMES)
+            } else {
+                *r.pick(ESTATE_STEMS)
+            };
+            if kind == MicroGridKind::Block {
+                format!("{trade}{phrase}")
+            } else {
+                format!("上海{trade}{phrase}")
+            }
         });
         out.push(EnterpriseRec {
             code: format!("E-{mcode}-{k:02}"),

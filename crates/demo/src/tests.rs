@@ -58,8 +58,7 @@ fn active(d: &StreetData) -> impl Iterator<Item = &onegrid_domain::territory::Po
 
 /// Households per building code.
 fn households_per_building(d: &StreetData) -> HashMap<&str, i64> {
-    let unit_building: HashMap<&str, &str> =
-        d.units.iter().map(|u| (u.code.as_str(), u.building_code.as_str())).collect();
+    let unit_building: HashMap<&str, &str> = d.units.iter().map(|u| (u.code.as_str(), u.building_code.as_str())).collect();
     let mut n: HashMap<&str, i64> = HashMap::new();
     for h in &d.households {
         *n.entry(unit_building[h.unit_code.as_str()]).or_default() += 1;
@@ -81,10 +80,13 @@ fn d4_counts_match_the_practice() {
     assert_eq!(level(Level::Grid), 41);
     assert!(level(Level::MicroGrid) >= 300);
     let grids_per_community: BTreeMap<&str, usize> =
-        d.areas.iter().filter(|a| a.level == Level::Grid).fold(BTreeMap::new(), |mut m, a| {
-            *m.entry(a.parent_code.as_deref().unwrap()).or_default() += 1;
-            m
-        });
+        d.areas
+            .iter()
+            .filter(|a| a.level == Level::Grid)
+            .fold(BTreeMap::new(), |mut m, a| {
+                *m.entry(a.parent_code.as_deref().unwrap()).or_default() += 1;
+                m
+            });
     let mut sizes: Vec<usize> = grids_per_community.values().copied().collect();
     sizes.sort_unstable();
     assert_eq!(sizes, [4, 4, 4, 4, 5, 5, 5, 5, 5]);
@@ -93,11 +95,14 @@ fn d4_counts_match_the_practice() {
     assert_eq!(kind(MicroGridKind::BusinessDistrict), 3);
     assert_eq!(kind(MicroGridKind::Block), 6);
     assert_eq!(kind(MicroGridKind::IndustrialPark), 2);
-    assert!((11_000..=13_500).contains(&d.households.len()), "{} households", d.households.len());
+    assert!(
+        (11_000..=13_500).contains(&d.households.len()),
+        "{} households",
+        d.households.len()
+    );
 
     // Buildings: 2–5 per residential micro-grid, 10–14 households each; 0–1 elsewhere.
-    let kinds: HashMap<&str, MicroGridKind> =
-        d.areas.iter().filter_map(|a| a.kind.map(|k| (a.code.as_str(), k))).collect();
+    let kinds: HashMap<&str, MicroGridKind> = d.areas.iter().filter_map(|a| a.kind.map(|k| (a.code.as_str(), k))).collect();
     let mut per_mg: HashMap<&str, usize> = HashMap::new();
     for b in &d.buildings {
         *per_mg.entry(code_parent(&b.code)).or_default() += 1;
@@ -206,7 +211,12 @@ fn d4_codes_are_valid_and_hierarchical() {
         check_child_code("code", &h.code, &h.unit_code).unwrap();
     }
     let seg = |c: &str| c.rsplit('-').next().unwrap().len();
-    assert!(d.areas.iter().filter(|a| a.level == Level::Community).all(|a| seg(&a.code) == 3));
+    assert!(
+        d.areas
+            .iter()
+            .filter(|a| a.level == Level::Community)
+            .all(|a| seg(&a.code) == 3)
+    );
     assert!(d.areas.iter().filter(|a| a.level >= Level::Grid).all(|a| seg(&a.code) == 2));
     assert!(d.households.iter().all(|h| seg(&h.code) == 4));
     unique("area", d.areas.iter().map(|a| a.code.as_str()));
@@ -233,8 +243,7 @@ fn d4_codes_are_valid_and_hierarchical() {
 #[test]
 fn d4_every_reference_resolves() {
     let d = &demo().data;
-    let areas: HashMap<&str, &onegrid_domain::territory::AreaRec> =
-        d.areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    let areas: HashMap<&str, &onegrid_domain::territory::AreaRec> = d.areas.iter().map(|a| (a.code.as_str(), a)).collect();
     let mut seen: HashSet<&str> = HashSet::new();
     for a in &d.areas {
         if let Some(p) = &a.parent_code {
@@ -257,8 +266,7 @@ fn d4_every_reference_resolves() {
     let households: HashSet<&str> = d.households.iter().map(|h| h.code.as_str()).collect();
     assert!(d.households.iter().all(|h| units.contains(h.unit_code.as_str())));
     assert!(d.residents.iter().all(|r| households.contains(r.household_code.as_str())));
-    let people: HashMap<&str, &onegrid_domain::territory::PersonRec> =
-        d.people.iter().map(|p| (p.code.as_str(), p)).collect();
+    let people: HashMap<&str, &onegrid_domain::territory::PersonRec> = d.people.iter().map(|p| (p.code.as_str(), p)).collect();
     for p in &d.people {
         if let Some(h) = &p.household_code {
             assert!(households.contains(h.as_str()));
@@ -273,7 +281,12 @@ fn d4_every_reference_resolves() {
     for p in &d.posts {
         assert!(people.contains_key(p.person_code.as_str()));
         assert!(p.role.levels().contains(&p.level), "{:?} on {:?}", p.role, p.level);
-        assert!(unit_at(p.level, &p.unit_code), "post on missing {:?} {}", p.level, p.unit_code);
+        assert!(
+            unit_at(p.level, &p.unit_code),
+            "post on missing {:?} {}",
+            p.level,
+            p.unit_code
+        );
         if let Some(end) = p.ends_on {
             assert!(end > p.starts_on);
         }
@@ -301,7 +314,12 @@ fn d4_every_reference_resolves() {
         assert_eq!(areas[mg].level, Level::MicroGrid);
         assert!(mg.starts_with(&format!("{}-", m.community_code)));
     }
-    assert!(d.people.iter().filter(|p| p.party_member).all(|p| members.contains(p.code.as_str())));
+    assert!(
+        d.people
+            .iter()
+            .filter(|p| p.party_member)
+            .all(|p| members.contains(p.code.as_str()))
+    );
     for t in &d.teams {
         assert!(unit_at(t.level, &t.unit_code));
         let leader = t.leader_code.as_deref().unwrap();
@@ -317,8 +335,7 @@ fn d4_every_reference_resolves() {
 #[test]
 fn d4_buildings_stand_inside_their_micro_grid() {
     let d = &demo().data;
-    let areas: HashMap<&str, &onegrid_domain::territory::AreaRec> =
-        d.areas.iter().map(|a| (a.code.as_str(), a)).collect();
+    let areas: HashMap<&str, &onegrid_domain::territory::AreaRec> = d.areas.iter().map(|a| (a.code.as_str(), a)).collect();
     for b in &d.buildings {
         let mg = b.micro_grid_code.as_deref().unwrap_or(code_parent(&b.code));
         let poly = areas[mg].boundary.as_ref().unwrap();
@@ -347,7 +364,12 @@ fn d4_polygons_are_closed_counter_clockwise_rings() {
 }
 
 pub(crate) fn coverage_input(d: &StreetData) -> CoverageInput {
-    let ids: HashMap<&str, i64> = d.areas.iter().enumerate().map(|(i, a)| (a.code.as_str(), i as i64 + 1)).collect();
+    let ids: HashMap<&str, i64> = d
+        .areas
+        .iter()
+        .enumerate()
+        .map(|(i, a)| (a.code.as_str(), i as i64 + 1))
+        .collect();
     let mut input = CoverageInput {
         areas: d
             .areas
@@ -383,7 +405,10 @@ pub(crate) fn coverage_input(d: &StreetData) -> CoverageInput {
             Role::GridWorker => *input.full_time.entry(ids[p.unit_code.as_str()]).or_default() += 1,
             Role::PartTimeWorker => *input.part_time.entry(ids[p.unit_code.as_str()]).or_default() += 1,
             Role::BuildingLeader | Role::SecondBuildingLeader => {
-                liaison.entry(p.person_code.as_str()).or_default().insert(p.unit_code.as_str());
+                liaison
+                    .entry(p.person_code.as_str())
+                    .or_default()
+                    .insert(p.unit_code.as_str());
             }
             _ => {}
         }
@@ -417,11 +442,18 @@ fn d4_street_is_about_6_km2_and_tiled_by_its_micro_grids() {
     let d = &demo().data;
     let street = area_m2(d.areas[0].boundary.as_ref().unwrap());
     assert!((6.0e6 * 0.85..=6.0e6 * 1.15).contains(&street), "street area {street} m²");
-    let sum: f64 =
-        d.areas.iter().filter(|a| a.level == Level::MicroGrid).map(|a| area_m2(a.boundary.as_ref().unwrap())).sum();
+    let sum: f64 = d
+        .areas
+        .iter()
+        .filter(|a| a.level == Level::MicroGrid)
+        .map(|a| area_m2(a.boundary.as_ref().unwrap()))
+        .sum();
     assert!((sum - street).abs() < 1.0, "micro-grids {sum} vs street {street}");
-    let centre =
-        d.areas[0].boundary.as_ref().unwrap().0[0].exterior().0.iter().fold((0.0, 0.0), |a, c| (a.0 + c.x, a.1 + c.y));
+    let centre = d.areas[0].boundary.as_ref().unwrap().0[0]
+        .exterior()
+        .0
+        .iter()
+        .fold((0.0, 0.0), |a, c| (a.0 + c.x, a.1 + c.y));
     let n = d.areas[0].boundary.as_ref().unwrap().0[0].exterior().0.len() as f64;
     assert!((centre.0 / n - 121.40).abs() < 0.01 && (centre.1 / n - 31.25).abs() < 0.01);
 }
@@ -458,8 +490,7 @@ fn d4_posts_staff_every_unit_with_history() {
         assert_eq!(n(Role::BuildingLeader, &b.code), 1);
         assert_eq!(n(Role::SecondBuildingLeader, &b.code), 1);
     }
-    let people: HashMap<&str, &onegrid_domain::territory::PersonRec> =
-        d.people.iter().map(|p| (p.code.as_str(), p)).collect();
+    let people: HashMap<&str, &onegrid_domain::territory::PersonRec> = d.people.iter().map(|p| (p.code.as_str(), p)).collect();
     for p in active(d).filter(|p| p.role == Role::PartTimeWorker || p.role == Role::MicroGridLeader) {
         assert!(people[p.person_code.as_str()].party_member);
     }
@@ -478,13 +509,14 @@ fn d4_posts_staff_every_unit_with_history() {
     // History: about 5% of posts had an earlier holder, who left before the current one started.
     let ended: Vec<_> = d.posts.iter().filter(|p| p.ends_on.is_some()).collect();
     let current = active(d).count();
-    assert!(ended.len() * 100 >= current * 3 && ended.len() * 100 <= current * 8, "{} of {current}", ended.len());
+    assert!(
+        ended.len() * 100 >= current * 3 && ended.len() * 100 <= current * 8,
+        "{} of {current}",
+        ended.len()
+    );
     for e in ended {
         let successor = active(d).any(|p| {
-            p.role == e.role
-                && p.unit_code == e.unit_code
-                && p.person_code != e.person_code
-                && e.ends_on.unwrap() < p.starts_on
+            p.role == e.role && p.unit_code == e.unit_code && p.person_code != e.person_code && e.ends_on.unwrap() < p.starts_on
         });
         assert!(successor, "{e:?} has no successor");
     }
@@ -505,9 +537,7 @@ fn d4_residents_are_plausible() {
         assert!(r.name.chars().all(|c| !c.is_ascii()));
         if let Some(p) = &r.phone {
             assert_eq!(p.len(), 11);
-            assert!(
-                p.starts_with('1') && (b'3'..=b'9').contains(&p.as_bytes()[1]) && p.bytes().all(|b| b.is_ascii_digit())
-            );
+            assert!(p.starts_with('1') && (b'3'..=b'9').contains(&p.as_bytes()[1]) && p.bytes().all(|b| b.is_ascii_digit()));
             assert!(phones.insert(p.as_str()), "duplicate phone {p}");
             assert!(2025 - r.birth_year >= 14);
         }
@@ -530,7 +560,11 @@ fn d4_residents_are_plausible() {
         }
     }
     let adults = d.residents.iter().filter(|r| 2025 - r.birth_year >= 18).count();
-    let resident_members = d.people.iter().filter(|p| p.party_member && p.household_code.is_some()).count();
+    let resident_members = d
+        .people
+        .iter()
+        .filter(|p| p.party_member && p.household_code.is_some())
+        .count();
     let share = resident_members as f64 / adults as f64;
     assert!((0.055..0.08).contains(&share), "party share {share}");
 }
@@ -541,7 +575,10 @@ fn d4_party_tree_and_teams() {
     let kind = |k: PartyOrgKind| d.party_orgs.iter().filter(|o| o.kind == k).count();
     assert_eq!(kind(PartyOrgKind::WorkingCommittee), 1);
     assert_eq!(kind(PartyOrgKind::ResidentialOrganisation), 9);
-    assert_eq!(kind(PartyOrgKind::Branch), d.areas.iter().filter(|a| a.level == Level::MicroGrid).count());
+    assert_eq!(
+        kind(PartyOrgKind::Branch),
+        d.areas.iter().filter(|a| a.level == Level::MicroGrid).count()
+    );
     let residential = d.buildings.iter().filter(|b| b.kind == "residential").count();
     let corridor = kind(PartyOrgKind::CorridorGroup) as f64 / residential as f64;
     assert!((0.18..0.22).contains(&corridor));
@@ -605,7 +642,11 @@ fn d4_one_account_per_role() {
 fn d4_other_seeds_are_consistent_too() {
     for seed in [1, 42] {
         let d = generate(seed).data;
-        assert!((11_000..=13_500).contains(&d.households.len()), "seed {seed}: {}", d.households.len());
+        assert!(
+            (11_000..=13_500).contains(&d.households.len()),
+            "seed {seed}: {}",
+            d.households.len()
+        );
         let report = check(&coverage_input(&d), &CoveragePolicy::default());
         let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule()).collect();
         rules.sort_unstable();
@@ -623,7 +664,11 @@ fn d4_many_seeds_stay_consistent() {
     let n: u64 = std::env::var("D4_SEEDS").ok().and_then(|s| s.parse().ok()).unwrap_or(60);
     for seed in 0..n {
         let d = generate(seed).data;
-        assert!((11_000..=13_500).contains(&d.households.len()), "seed {seed}: {}", d.households.len());
+        assert!(
+            (11_000..=13_500).contains(&d.households.len()),
+            "seed {seed}: {}",
+            d.households.len()
+        );
         let report = check(&coverage_input(&d), &CoveragePolicy::default());
         let mut rules: Vec<&str> = report.findings.iter().map(|f| f.rule()).collect();
         rules.sort_unstable();
@@ -639,7 +684,12 @@ fn d4_every_micro_grid_is_located_at_its_centroid() {
     use onegrid_domain::geometry::AreaIndex;
     let d = &demo().data;
     let mgs: Vec<_> = d.areas.iter().filter(|a| a.level == Level::MicroGrid).collect();
-    let index = AreaIndex::new(mgs.iter().enumerate().map(|(i, a)| (i as i64, a.boundary.clone().unwrap())).collect());
+    let index = AreaIndex::new(
+        mgs.iter()
+            .enumerate()
+            .map(|(i, a)| (i as i64, a.boundary.clone().unwrap()))
+            .collect(),
+    );
     for (i, a) in mgs.iter().enumerate() {
         let c = a.boundary.as_ref().unwrap().centroid().unwrap();
         assert_eq!(index.containing(c.y(), c.x()), vec![i as i64], "{}", a.code);

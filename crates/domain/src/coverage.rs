@@ -23,7 +23,12 @@ pub struct CoveragePolicy {
 
 impl Default for CoveragePolicy {
     fn default() -> Self {
-        Self { max_households_per_liaison: 14, min_full_time_per_grid: 1, min_part_time_per_grid: 2, area_tolerance_m2: 1.0 }
+        Self {
+            max_households_per_liaison: 14,
+            min_full_time_per_grid: 1,
+            min_part_time_per_grid: 2,
+            area_tolerance_m2: 1.0,
+        }
     }
 }
 
@@ -127,11 +132,21 @@ impl CoverageReport {
 }
 
 fn area_subject(a: &AreaNode) -> Subject {
-    Subject { kind: a.level.as_str(), id: a.id, code: a.code.clone(), name: a.name.clone() }
+    Subject {
+        kind: a.level.as_str(),
+        id: a.id,
+        code: a.code.clone(),
+        name: a.name.clone(),
+    }
 }
 
 fn building_subject(b: &BuildingNode) -> Subject {
-    Subject { kind: "building", id: b.id, code: b.code.clone(), name: b.name.clone() }
+    Subject {
+        kind: "building",
+        id: b.id,
+        code: b.code.clone(),
+        name: b.name.clone(),
+    }
 }
 
 pub fn check(input: &CoverageInput, policy: &CoveragePolicy) -> CoverageReport {
@@ -149,17 +164,26 @@ pub fn check(input: &CoverageInput, policy: &CoveragePolicy) -> CoverageReport {
 
     for mg in &micro_grids {
         if input.leaders.get(&mg.id).copied().unwrap_or(0) == 0 {
-            findings.push(Finding::MicroGridWithoutLeader { micro_grid: area_subject(mg) });
+            findings.push(Finding::MicroGridWithoutLeader {
+                micro_grid: area_subject(mg),
+            });
         }
         let grid_has_worker = mg.parent_id.and_then(|g| input.full_time.get(&g)).copied().unwrap_or(0) > 0;
         if !grid_has_worker {
-            findings.push(Finding::MicroGridWithoutFullTimeWorker { micro_grid: area_subject(mg) });
+            findings.push(Finding::MicroGridWithoutFullTimeWorker {
+                micro_grid: area_subject(mg),
+            });
         }
     }
     for l in &input.liaisons {
         if l.households > policy.max_households_per_liaison {
             findings.push(Finding::LiaisonOverloaded {
-                person: Subject { kind: "person", id: l.person_id, code: String::new(), name: l.name.clone() },
+                person: Subject {
+                    kind: "person",
+                    id: l.person_id,
+                    code: String::new(),
+                    name: l.name.clone(),
+                },
                 households: l.households,
                 max: policy.max_households_per_liaison,
             });
@@ -169,10 +193,19 @@ pub fn check(input: &CoverageInput, policy: &CoveragePolicy) -> CoverageReport {
         let full_time = input.full_time.get(&g.id).copied().unwrap_or(0);
         let part_time = input.part_time.get(&g.id).copied().unwrap_or(0);
         if full_time < policy.min_full_time_per_grid || part_time < policy.min_part_time_per_grid {
-            findings.push(Finding::GridUnderstaffed { grid: area_subject(g), full_time, part_time });
+            findings.push(Finding::GridUnderstaffed {
+                grid: area_subject(g),
+                full_time,
+                part_time,
+            });
         }
     }
-    CoverageReport { policy: *policy, areas_checked: input.areas.len(), buildings_checked: input.buildings.len(), findings }
+    CoverageReport {
+        policy: *policy,
+        areas_checked: input.areas.len(),
+        buildings_checked: input.buildings.len(),
+        findings,
+    }
 }
 
 fn check_buildings(
@@ -182,18 +215,23 @@ fn check_buildings(
     findings: &mut Vec<Finding>,
 ) {
     let index = AreaIndex::new(
-        micro_grids.iter().filter_map(|m| m.boundary.clone().map(|b| (m.id, b))).collect(),
+        micro_grids
+            .iter()
+            .filter_map(|m| m.boundary.clone().map(|b| (m.id, b)))
+            .collect(),
     );
     for b in &input.buildings {
         if b.micro_grid_id.is_none() {
-            findings.push(Finding::BuildingUnassigned { building: building_subject(b) });
+            findings.push(Finding::BuildingUnassigned {
+                building: building_subject(b),
+            });
         }
         let Some(p) = b.location else { continue };
         let hits = index.containing(p.y(), p.x());
         match hits.as_slice() {
-            [] if !index.is_empty() => {
-                findings.push(Finding::BuildingOutsideMicroGrids { building: building_subject(b) })
-            }
+            [] if !index.is_empty() => findings.push(Finding::BuildingOutsideMicroGrids {
+                building: building_subject(b),
+            }),
             [] => {}
             [one] => {
                 if let Some(assigned) = b.micro_grid_id.filter(|m| m != one) {
@@ -207,7 +245,11 @@ fn check_buildings(
             }
             several => findings.push(Finding::BuildingInSeveralMicroGrids {
                 building: building_subject(b),
-                micro_grids: several.iter().filter_map(|id| by_id.get(id)).map(|a| area_subject(a)).collect(),
+                micro_grids: several
+                    .iter()
+                    .filter_map(|id| by_id.get(id))
+                    .map(|a| area_subject(a))
+                    .collect(),
             }),
         }
     }
@@ -221,8 +263,11 @@ fn check_tiling(input: &CoverageInput, policy: &CoveragePolicy, findings: &mut V
             children.entry(p).or_default().push(a);
         }
     }
-    let mut parents: Vec<&AreaNode> =
-        input.areas.iter().filter(|a| a.boundary.is_some() && children.contains_key(&a.id)).collect();
+    let mut parents: Vec<&AreaNode> = input
+        .areas
+        .iter()
+        .filter(|a| a.boundary.is_some() && children.contains_key(&a.id))
+        .collect();
     parents.sort_by_key(|a| a.id);
     for parent in parents {
         let kids = &children[&parent.id];
@@ -230,13 +275,19 @@ fn check_tiling(input: &CoverageInput, policy: &CoveragePolicy, findings: &mut V
             let (ab, ar) = (a.boundary.as_ref().unwrap(), a.boundary.as_ref().unwrap().bounding_rect());
             for b in &kids[i + 1..] {
                 let bb = b.boundary.as_ref().unwrap();
-                let (Some(ar), Some(br)) = (ar, bb.bounding_rect()) else { continue };
+                let (Some(ar), Some(br)) = (ar, bb.bounding_rect()) else {
+                    continue;
+                };
                 if !ar.intersects(&br) {
                     continue;
                 }
                 let overlap = area_m2(&ab.intersection(bb));
                 if overlap > policy.area_tolerance_m2 {
-                    findings.push(Finding::Overlap { a: area_subject(a), b: area_subject(b), area_m2: overlap.round() });
+                    findings.push(Finding::Overlap {
+                        a: area_subject(a),
+                        b: area_subject(b),
+                        area_m2: overlap.round(),
+                    });
                 }
             }
         }
@@ -245,7 +296,10 @@ fn check_tiling(input: &CoverageInput, policy: &CoveragePolicy, findings: &mut V
         let union = geo::unary_union(kids.iter().map(|k| k.boundary.as_ref().unwrap()));
         let gap = area_m2(&parent.boundary.as_ref().unwrap().difference(&union));
         if gap > policy.area_tolerance_m2 {
-            findings.push(Finding::Gap { parent: area_subject(parent), area_m2: gap.round() });
+            findings.push(Finding::Gap {
+                parent: area_subject(parent),
+                area_m2: gap.round(),
+            });
         }
     }
 }
@@ -256,11 +310,20 @@ mod tests {
     use geo::polygon;
 
     fn sq(x: f64, y: f64, w: f64, h: f64) -> Option<MultiPolygon<f64>> {
-        Some(MultiPolygon(vec![polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + h), (x: x, y: y + h), (x: x, y: y)]]))
+        Some(MultiPolygon(vec![
+            polygon![(x: x, y: y), (x: x + w, y: y), (x: x + w, y: y + h), (x: x, y: y + h), (x: x, y: y)],
+        ]))
     }
 
     fn area(id: i64, level: Level, parent: Option<i64>, b: Option<MultiPolygon<f64>>) -> AreaNode {
-        AreaNode { id, level, parent_id: parent, code: format!("c{id}"), name: format!("n{id}"), boundary: b }
+        AreaNode {
+            id,
+            level,
+            parent_id: parent,
+            code: format!("c{id}"),
+            name: format!("n{id}"),
+            boundary: b,
+        }
     }
 
     fn staffed(input: &mut CoverageInput) {
@@ -316,8 +379,16 @@ mod tests {
     #[test]
     fn t3_reports_buildings_outside_unassigned_or_in_two() {
         let mut input = tiled();
-        input.buildings.push(BuildingNode { id: 11, code: "x".into(), name: "x".into(), micro_grid_id: None, location: Some(Point::new(125.0, 31.0)) });
-        input.areas.push(area(4, Level::MicroGrid, Some(1), sq(121.004, 31.004, 0.002, 0.002)));
+        input.buildings.push(BuildingNode {
+            id: 11,
+            code: "x".into(),
+            name: "x".into(),
+            micro_grid_id: None,
+            location: Some(Point::new(125.0, 31.0)),
+        });
+        input
+            .areas
+            .push(area(4, Level::MicroGrid, Some(1), sq(121.004, 31.004, 0.002, 0.002)));
         input.leaders.insert(4, 1);
         let r = check(&input, &CoveragePolicy::default());
         assert_eq!(r.count("building_unassigned"), 1);
@@ -330,12 +401,20 @@ mod tests {
         let mut input = tiled();
         input.leaders.remove(&3);
         input.part_time.insert(1, 1);
-        input.liaisons.push(Liaison { person_id: 5, name: "王芳".into(), households: 15 });
+        input.liaisons.push(Liaison {
+            person_id: 5,
+            name: "王芳".into(),
+            households: 15,
+        });
         let r = check(&input, &CoveragePolicy::default());
         assert_eq!(r.count("micro_grid_without_leader"), 1);
         assert_eq!(r.count("grid_understaffed"), 1);
         assert_eq!(r.count("liaison_overloaded"), 1);
-        let lenient = CoveragePolicy { max_households_per_liaison: 20, min_part_time_per_grid: 1, ..Default::default() };
+        let lenient = CoveragePolicy {
+            max_households_per_liaison: 20,
+            min_part_time_per_grid: 1,
+            ..Default::default()
+        };
         let r = check(&input, &lenient);
         assert_eq!(r.count("liaison_overloaded"), 0);
         assert_eq!(r.count("grid_understaffed"), 0);

@@ -138,9 +138,16 @@ pub fn plan(grid_code: &str, placements: &[Placement], current: &[i64], in_use: 
         buildings.sort_unstable();
         let target = match kept.get(&part) {
             Some(&m) => Target::Keep { micro_grid_id: m },
-            None => Target::New { code: codes.next().expect("one code per new part") },
+            None => Target::New {
+                code: codes.next().expect("one code per new part"),
+            },
         };
-        out.parts.push(PartPlan { part, target, buildings, households });
+        out.parts.push(PartPlan {
+            part,
+            target,
+            buildings,
+            households,
+        });
     }
     for m in retired_ids {
         let successor = overlap
@@ -149,7 +156,10 @@ pub fn plan(grid_code: &str, placements: &[Placement], current: &[i64], in_use: 
             .max_by(|a, b| a.1.cmp(b.1).then(b.0.1.cmp(&a.0.1)))
             .map(|((_, p), _)| *p)
             .expect("a retired micro-grid overlaps some part");
-        out.retired.push(Retirement { micro_grid_id: m, successor });
+        out.retired.push(Retirement {
+            micro_grid_id: m,
+            successor,
+        });
     }
     out.moved = placements
         .iter()
@@ -166,7 +176,12 @@ mod tests {
     use super::*;
 
     fn at(building_id: i64, households: i64, current: Option<i64>, part: u32) -> Placement {
-        Placement { building_id, households, current, part }
+        Placement {
+            building_id,
+            households,
+            current,
+            part,
+        }
     }
 
     #[test]
@@ -184,7 +199,13 @@ mod tests {
         let p = [at(1, 10, Some(100), 0), at(2, 30, Some(200), 0)];
         let plan = plan("G", &p, &[100, 200, 300], &HashSet::new());
         assert_eq!(plan.target_of(0), Some(&Target::Keep { micro_grid_id: 200 }));
-        assert_eq!(plan.retired, vec![Retirement { micro_grid_id: 100, successor: 0 }]);
+        assert_eq!(
+            plan.retired,
+            vec![Retirement {
+                micro_grid_id: 100,
+                successor: 0
+            }]
+        );
         assert_eq!(plan.moved, 1);
     }
 
@@ -195,7 +216,10 @@ mod tests {
         let plan = plan("G", &p, &[100], &in_use);
         assert_eq!(plan.target_of(1), Some(&Target::Keep { micro_grid_id: 100 }));
         assert_eq!(plan.target_of(0), Some(&Target::New { code: "G-04".into() }));
-        assert_eq!(plan.moved, 2, "building 1 moves to the new part; building 3 gets its first micro-grid");
+        assert_eq!(
+            plan.moved, 2,
+            "building 1 moves to the new part; building 3 gets its first micro-grid"
+        );
     }
 
     #[test]
@@ -213,7 +237,13 @@ mod tests {
         assert_eq!(plan.target_of(1), Some(&Target::Keep { micro_grid_id: 200 }));
         assert_eq!(plan.target_of(0), Some(&Target::Keep { micro_grid_id: 100 }));
         assert_eq!(plan.target_of(2), Some(&Target::New { code: "G-04".into() }));
-        assert_eq!(plan.retired, vec![Retirement { micro_grid_id: 300, successor: 1 }]);
+        assert_eq!(
+            plan.retired,
+            vec![Retirement {
+                micro_grid_id: 300,
+                successor: 1
+            }]
+        );
         assert_eq!(plan.moved, 3, "b and d to the new part, e to 200");
         assert_eq!(plan.parts[2].buildings, vec![2, 4]);
         assert_eq!(plan.parts[2].households, 20);

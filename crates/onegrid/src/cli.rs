@@ -71,11 +71,16 @@ pub enum Command {
 /// resolved when the server binds, so `localhost:8080` works as well as `[::1]:8080`.
 pub fn parse_listen(s: &str) -> Result<String, String> {
     let s = s.trim();
-    let (host, port) = s.rsplit_once(':').ok_or_else(|| format!("'{s}' is not ADDR:PORT (for example 127.0.0.1:8080)"))?;
+    let (host, port) = s
+        .rsplit_once(':')
+        .ok_or_else(|| format!("'{s}' is not ADDR:PORT (for example 127.0.0.1:8080)"))?;
     if host.is_empty() {
-        return Err(format!("'{s}' has no address before the port (for example 127.0.0.1:8080 or 0.0.0.0:8080)"));
+        return Err(format!(
+            "'{s}' has no address before the port (for example 127.0.0.1:8080 or 0.0.0.0:8080)"
+        ));
     }
-    port.parse::<u16>().map_err(|_| format!("'{port}' is not a port number (0–65535)"))?;
+    port.parse::<u16>()
+        .map_err(|_| format!("'{port}' is not a port number (0–65535)"))?;
     Ok(s.to_string())
 }
 
@@ -102,7 +107,11 @@ mod tests {
                 assert!(sub.get_about().is_some(), "`{p}` has no description");
                 for arg in sub.get_arguments() {
                     let generated = matches!(arg.get_id().as_str(), "help" | "version");
-                    assert!(generated || arg.get_help().is_some(), "`{p}` option `{}` has no description", arg.get_id());
+                    assert!(
+                        generated || arg.get_help().is_some(),
+                        "`{p}` option `{}` has no description",
+                        arg.get_id()
+                    );
                 }
                 walk(sub, &p);
             }
@@ -136,7 +145,16 @@ mod tests {
     fn i4_global_options_go_before_or_after_the_subcommand() {
         let a = parse(&["--data-dir", "d1", "migrate"]).unwrap();
         assert_eq!(a.global.data_dir.as_deref(), Some(std::path::Path::new("d1")));
-        let b = parse(&["migrate", "--data-dir", "d2", "--database-url", "postgres://x/y", "--config", "c.toml"]).unwrap();
+        let b = parse(&[
+            "migrate",
+            "--data-dir",
+            "d2",
+            "--database-url",
+            "postgres://x/y",
+            "--config",
+            "c.toml",
+        ])
+        .unwrap();
         assert_eq!(b.global.data_dir.as_deref(), Some(std::path::Path::new("d2")));
         assert_eq!(b.global.database_url.as_deref(), Some("postgres://x/y"));
         assert_eq!(b.global.config.as_deref(), Some(std::path::Path::new("c.toml")));
@@ -145,10 +163,24 @@ mod tests {
     #[test]
     fn i4_serve_and_demo_take_listen_and_data_dir() {
         let c = parse(&["serve", "--listen", "0.0.0.0:9000", "--data-dir", "x"]).unwrap();
-        let Command::Serve(s) = c.command else { panic!("serve expected") };
+        let Command::Serve(s) = c.command else {
+            panic!("serve expected")
+        };
         assert_eq!(s.listen.as_deref(), Some("0.0.0.0:9000"));
-        let c = parse(&["demo", "--listen", "127.0.0.1:0", "--seed", "7", "--no-serve", "--data-dir", "x"]).unwrap();
-        let Command::Demo(d) = c.command else { panic!("demo expected") };
+        let c = parse(&[
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--seed",
+            "7",
+            "--no-serve",
+            "--data-dir",
+            "x",
+        ])
+        .unwrap();
+        let Command::Demo(d) = c.command else {
+            panic!("demo expected")
+        };
         assert_eq!(d.listen.as_deref(), Some("127.0.0.1:0"));
         assert_eq!(d.seed, 7);
         assert!(d.no_serve);
@@ -169,8 +201,21 @@ mod tests {
         assert!(parse(&["import", "--kind", "areas"]).is_err());
         let e = parse(&["import", "--kind", "planets", "--file", "a.csv"]).unwrap_err();
         assert!(e.to_string().contains("planets"));
-        let c = parse(&["import", "--kind", "households", "--file", "h.csv", "--strict", "--as", "admin", "--json"]).unwrap();
-        let Command::Import(i) = c.command else { panic!("import expected") };
+        let c = parse(&[
+            "import",
+            "--kind",
+            "households",
+            "--file",
+            "h.csv",
+            "--strict",
+            "--as",
+            "admin",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Import(i) = c.command else {
+            panic!("import expected")
+        };
         assert_eq!(i.kind, onegrid_app::transfer::Kind::Households);
         assert!(i.strict && i.json);
         assert_eq!(i.as_user.as_deref(), Some("admin"));
@@ -179,8 +224,21 @@ mod tests {
     #[test]
     fn t8_export_needs_kind_and_street() {
         assert!(parse(&["export", "--kind", "areas"]).is_err());
-        let c = parse(&["export", "--kind", "areas", "--street", "310107-014", "--format", "geojson", "--out", "a.geojson"]).unwrap();
-        let Command::Export(e) = c.command else { panic!("export expected") };
+        let c = parse(&[
+            "export",
+            "--kind",
+            "areas",
+            "--street",
+            "310107-014",
+            "--format",
+            "geojson",
+            "--out",
+            "a.geojson",
+        ])
+        .unwrap();
+        let Command::Export(e) = c.command else {
+            panic!("export expected")
+        };
         assert_eq!(e.street, "310107-014");
         assert_eq!(e.format, Some(cmd::FormatArg::Geojson));
     }
@@ -188,7 +246,9 @@ mod tests {
     #[test]
     fn t3_coverage_options() {
         let c = parse(&["coverage", "--street", "S", "--json", "--fail-on-findings"]).unwrap();
-        let Command::Coverage(a) = c.command else { panic!("coverage expected") };
+        let Command::Coverage(a) = c.command else {
+            panic!("coverage expected")
+        };
         assert_eq!(a.street.as_deref(), Some("S"));
         assert!(a.json && a.fail_on_findings);
     }
@@ -196,12 +256,16 @@ mod tests {
     #[test]
     fn r3_user_subcommands_parse() {
         let c = parse(&["user", "add", "li.ming", "--person", "P-1", "--password-stdin"]).unwrap();
-        let Command::User(cmd::user::Command::Add(a)) = c.command else { panic!("user add expected") };
+        let Command::User(cmd::user::Command::Add(a)) = c.command else {
+            panic!("user add expected")
+        };
         assert_eq!(a.username, "li.ming");
         assert_eq!(a.person.as_deref(), Some("P-1"));
         assert!(a.password_stdin && !a.superuser);
         let c = parse(&["user", "token", "admin", "--name", "ci"]).unwrap();
-        let Command::User(cmd::user::Command::Token(t)) = c.command else { panic!("user token expected") };
+        let Command::User(cmd::user::Command::Token(t)) = c.command else {
+            panic!("user token expected")
+        };
         assert_eq!((t.username.as_str(), t.name.as_str()), ("admin", "ci"));
         assert!(parse(&["user", "passwd"]).is_err(), "passwd needs a user name");
         assert!(parse(&["user", "list"]).is_ok());

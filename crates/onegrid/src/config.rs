@@ -55,13 +55,23 @@ impl Settings {
 /// directory wherever that came from, unless a database URL is given by any source.
 pub fn resolve(flags: &Layer, env: &Layer, file: &Layer) -> Settings {
     let layers = [flags, env, file];
-    let data_dir = layers.iter().find_map(|l| l.data_dir.clone()).unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
+    let data_dir = layers
+        .iter()
+        .find_map(|l| l.data_dir.clone())
+        .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR));
     let database_url = layers
         .iter()
         .find_map(|l| l.database_url.clone())
         .unwrap_or_else(|| data_dir.join(SQLITE_FILE).to_string_lossy().into_owned());
-    let listen = layers.iter().find_map(|l| l.listen.clone()).unwrap_or_else(|| DEFAULT_LISTEN.to_string());
-    Settings { data_dir, database_url, listen }
+    let listen = layers
+        .iter()
+        .find_map(|l| l.listen.clone())
+        .unwrap_or_else(|| DEFAULT_LISTEN.to_string());
+    Settings {
+        data_dir,
+        database_url,
+        listen,
+    }
 }
 
 impl Sources {
@@ -115,7 +125,10 @@ pub fn parse_file(path: &Path, text: &str) -> anyhow::Result<Layer> {
     let table: toml::Table = match toml::from_str(text) {
         Ok(t) => t,
         Err(e) => {
-            let at = e.span().map(|s| format!(" at line {}", line_of(text, s.start))).unwrap_or_default();
+            let at = e
+                .span()
+                .map(|s| format!(" at line {}", line_of(text, s.start)))
+                .unwrap_or_default();
             bail!("config file {file}: not valid TOML{at}: {}", e.message().trim());
         }
     };
@@ -125,7 +138,10 @@ pub fn parse_file(path: &Path, text: &str) -> anyhow::Result<Layer> {
             if FILE_KEYS.contains(&key.as_str()) {
                 bail!("config file {file}: key `{key}` must be a string, not {}", value.type_str());
             }
-            bail!("config file {file}: unknown key `{key}` (the keys are {})", FILE_KEYS.join(", "));
+            bail!(
+                "config file {file}: unknown key `{key}` (the keys are {})",
+                FILE_KEYS.join(", ")
+            );
         };
         match key.as_str() {
             "data_dir" => {
@@ -144,20 +160,31 @@ pub fn parse_file(path: &Path, text: &str) -> anyhow::Result<Layer> {
                 let l = crate::cli::parse_listen(&s).map_err(|e| anyhow::anyhow!("config file {file}: key `listen`: {e}"))?;
                 layer.listen = Some(l);
             }
-            _ => bail!("config file {file}: unknown key `{key}` (the keys are {})", FILE_KEYS.join(", ")),
+            _ => bail!(
+                "config file {file}: unknown key `{key}` (the keys are {})",
+                FILE_KEYS.join(", ")
+            ),
         }
     }
     Ok(layer)
 }
 
 fn line_of(text: &str, byte: usize) -> usize {
-    text.as_bytes()[..byte.min(text.len())].iter().filter(|b| **b == b'\n').count() + 1
+    text.as_bytes()[..byte.min(text.len())]
+        .iter()
+        .filter(|b| **b == b'\n')
+        .count()
+        + 1
 }
 
 /// Masks the password in `scheme://user:password@host/...`.
 pub fn redact(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_string() };
-    let Some((userinfo, host)) = rest.split_once('@') else { return url.to_string() };
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    let Some((userinfo, host)) = rest.split_once('@') else {
+        return url.to_string();
+    };
     match userinfo.split_once(':') {
         Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
         None => url.to_string(),
@@ -172,7 +199,11 @@ mod tests {
     use crate::cli::Cli;
 
     fn layer(dir: Option<&str>, url: Option<&str>, listen: Option<&str>) -> Layer {
-        Layer { data_dir: dir.map(PathBuf::from), database_url: url.map(String::from), listen: listen.map(String::from) }
+        Layer {
+            data_dir: dir.map(PathBuf::from),
+            database_url: url.map(String::from),
+            listen: listen.map(String::from),
+        }
     }
 
     #[test]
@@ -196,7 +227,10 @@ mod tests {
         let s = resolve(&Layer::default(), &Layer::default(), &Layer::default());
         assert_eq!(s.data_dir, PathBuf::from(DEFAULT_DATA_DIR));
         assert_eq!(s.listen, DEFAULT_LISTEN);
-        assert_eq!(PathBuf::from(&s.database_url), PathBuf::from(DEFAULT_DATA_DIR).join("onegrid.db"));
+        assert_eq!(
+            PathBuf::from(&s.database_url),
+            PathBuf::from(DEFAULT_DATA_DIR).join("onegrid.db")
+        );
     }
 
     #[test]
@@ -211,7 +245,11 @@ mod tests {
 
     #[test]
     fn d1_postgres_url_is_used_as_given() {
-        let s = resolve(&layer(None, Some("postgresql://og:secret@localhost:5432/og"), None), &Layer::default(), &Layer::default());
+        let s = resolve(
+            &layer(None, Some("postgresql://og:secret@localhost:5432/og"), None),
+            &Layer::default(),
+            &Layer::default(),
+        );
         assert!(s.is_postgres());
         assert_eq!(s.database_display(), "postgresql://og:***@localhost:5432/og");
         assert_eq!(redact("postgres://og@localhost/og"), "postgres://og@localhost/og");
@@ -221,14 +259,25 @@ mod tests {
     #[test]
     fn i4_flags_on_the_command_line_form_the_flag_layer() {
         let m = Cli::command()
-            .try_get_matches_from(["onegrid", "serve", "--data-dir", "cli-dir", "--listen", "127.0.0.1:9999", "--config", "f.toml"])
+            .try_get_matches_from([
+                "onegrid",
+                "serve",
+                "--data-dir",
+                "cli-dir",
+                "--listen",
+                "127.0.0.1:9999",
+                "--config",
+                "f.toml",
+            ])
             .unwrap();
         let s = Sources::from_matches(&m);
         assert_eq!(s.flags.data_dir, Some(PathBuf::from("cli-dir")));
         assert_eq!(s.flags.listen.as_deref(), Some("127.0.0.1:9999"));
         assert_eq!(s.config_file, Some(PathBuf::from("f.toml")));
         // Whatever the environment of the test holds, it cannot end up in the flag layer.
-        let m = Cli::command().try_get_matches_from(["onegrid", "--database-url", "x.db", "migrate"]).unwrap();
+        let m = Cli::command()
+            .try_get_matches_from(["onegrid", "--database-url", "x.db", "migrate"])
+            .unwrap();
         let s = Sources::from_matches(&m);
         assert_eq!(s.flags.database_url.as_deref(), Some("x.db"));
         assert_eq!(s.env.database_url, None);
@@ -236,29 +285,54 @@ mod tests {
 
     #[test]
     fn i4_config_file_gives_the_three_keys() {
-        let l = parse_file(Path::new("og.toml"), "data_dir = \"/d\"\ndatabase_url = \"postgres://h/db\"\nlisten = \"0.0.0.0:80\"\n").unwrap();
+        let l = parse_file(
+            Path::new("og.toml"),
+            "data_dir = \"/d\"\ndatabase_url = \"postgres://h/db\"\nlisten = \"0.0.0.0:80\"\n",
+        )
+        .unwrap();
         assert_eq!(l, layer(Some("/d"), Some("postgres://h/db"), Some("0.0.0.0:80")));
         assert_eq!(parse_file(Path::new("empty.toml"), "").unwrap(), Layer::default());
     }
 
     #[test]
     fn i4_bad_config_file_names_the_file_and_the_key() {
-        let e = parse_file(Path::new("/etc/og.toml"), "listen = 8080\n").unwrap_err().to_string();
-        assert!(e.contains("/etc/og.toml") && e.contains("`listen`") && e.contains("string"), "{e}");
+        let e = parse_file(Path::new("/etc/og.toml"), "listen = 8080\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("/etc/og.toml") && e.contains("`listen`") && e.contains("string"),
+            "{e}"
+        );
 
-        let e = parse_file(Path::new("og.toml"), "data_dir = \"d\"\nlisten = \"nonsense\"\n").unwrap_err().to_string();
-        assert!(e.contains("og.toml") && e.contains("`listen`") && e.contains("nonsense"), "{e}");
+        let e = parse_file(Path::new("og.toml"), "data_dir = \"d\"\nlisten = \"nonsense\"\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("og.toml") && e.contains("`listen`") && e.contains("nonsense"),
+            "{e}"
+        );
 
         let e = parse_file(Path::new("og.toml"), "datadir = \"d\"\n").unwrap_err().to_string();
-        assert!(e.contains("og.toml") && e.contains("unknown key `datadir`") && e.contains("data_dir"), "{e}");
+        assert!(
+            e.contains("og.toml") && e.contains("unknown key `datadir`") && e.contains("data_dir"),
+            "{e}"
+        );
 
-        let e = parse_file(Path::new("og.toml"), "data_dir = \"d\"\nlisten = \n").unwrap_err().to_string();
-        assert!(e.contains("og.toml") && e.contains("not valid TOML") && e.contains("line 2"), "{e}");
+        let e = parse_file(Path::new("og.toml"), "data_dir = \"d\"\nlisten = \n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("og.toml") && e.contains("not valid TOML") && e.contains("line 2"),
+            "{e}"
+        );
     }
 
     #[test]
     fn i4_missing_config_file_is_an_error_naming_it() {
-        let s = Sources { config_file: Some(PathBuf::from("/nonexistent/onegrid.toml")), ..Default::default() };
+        let s = Sources {
+            config_file: Some(PathBuf::from("/nonexistent/onegrid.toml")),
+            ..Default::default()
+        };
         let e = format!("{:#}", s.settings().unwrap_err());
         assert!(e.contains("/nonexistent/onegrid.toml"), "{e}");
     }

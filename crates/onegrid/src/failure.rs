@@ -30,7 +30,13 @@ mod tests {
             FieldError::new("username", "is already taken"),
             FieldError::new("password", "must be at least 10 characters"),
         ]));
-        assert_eq!(lines(&e), ["error: username: is already taken", "error: password: must be at least 10 characters"]);
+        assert_eq!(
+            lines(&e),
+            [
+                "error: username: is already taken",
+                "error: password: must be at least 10 characters"
+            ]
+        );
     }
 
     #[test]

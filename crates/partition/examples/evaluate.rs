@@ -15,10 +15,14 @@ fn load(dir: &str, name: &str) -> Problem {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let seeds: u64 = args.first().and_then(|s| s.parse().ok()).unwrap_or(5);
-    let dir = args.get(1).cloned().unwrap_or_else(|| format!("{}/../../../shared/data", env!("CARGO_MANIFEST_DIR")));
-    for (name, opts, cap) in
-        [("us_counties", Options::parts(20), None), ("helsinki_buildings", Options::cap(150.0), Some(150.0))]
-    {
+    let dir = args
+        .get(1)
+        .cloned()
+        .unwrap_or_else(|| format!("{}/../../../shared/data", env!("CARGO_MANIFEST_DIR")));
+    for (name, opts, cap) in [
+        ("us_counties", Options::parts(20), None),
+        ("helsinki_buildings", Options::cap(150.0), Some(150.0)),
+    ] {
         let p = load(&dir, name);
         let (mut pp, mut mx, mut parts, mut secs, mut minpp, mut cut) = (0.0, 0.0f64, 0.0, 0.0, 0.0, 0.0);
         for seed in 1..=seeds {

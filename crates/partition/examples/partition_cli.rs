@@ -34,7 +34,9 @@ fn run() -> Result<(), String> {
         problem.groups = Some(exchange::parse_groups_csv(&read(&p)?, n).map_err(|e| format!("{p}: {e}"))?);
     }
     let load_ms = t0.elapsed().as_secs_f64() * 1e3;
-    let cap = get("--cap").map(|c| c.parse::<f64>().map_err(|_| format!("--cap: not a number: {c}"))).transpose()?;
+    let cap = get("--cap")
+        .map(|c| c.parse::<f64>().map_err(|_| format!("--cap: not a number: {c}")))
+        .transpose()?;
     if let Some(a) = get("--score") {
         let parts = exchange::parse_assignment_csv(&read(&a)?, n).map_err(|e| format!("{a}: {e}"))?;
         let rep = report::score(&problem, &parts, cap).map_err(|e| e.to_string())?;
@@ -63,7 +65,11 @@ fn run() -> Result<(), String> {
         _ => return Err("give exactly one of --k and --cap".into()),
     };
     let seed = get("--seed").map_or(Ok(1), |s| s.parse().map_err(|_| format!("--seed: not a number: {s}")))?;
-    let mut opts = Options { policy, seed, ..Options::parts(1) };
+    let mut opts = Options {
+        policy,
+        seed,
+        ..Options::parts(1)
+    };
     if let Some(a) = get("--attempts") {
         opts.attempts = a.parse().map_err(|_| "--attempts: not a number".to_string())?;
     }
@@ -72,7 +78,10 @@ fn run() -> Result<(), String> {
     let ms = t1.elapsed().as_secs_f64() * 1e3;
     let out = get("--out").ok_or("--out is required")?;
     std::fs::write(&out, exchange::assignment_csv(&a.parts)).map_err(|e| format!("{out}: {e}"))?;
-    eprintln!("partitioned {n} units into {} parts in {ms:.1} ms (reading input {load_ms:.1} ms)", a.n_parts);
+    eprintln!(
+        "partitioned {n} units into {} parts in {ms:.1} ms (reading input {load_ms:.1} ms)",
+        a.n_parts
+    );
     for note in &a.notes {
         eprintln!("note: {note}");
     }

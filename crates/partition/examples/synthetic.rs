@@ -58,10 +58,18 @@ fn city(n: usize, max_households: u32, seed: u64) -> Problem {
             if crosses_road && rng.next() < 0.8 {
                 continue;
             }
-            edges.push(Edge { u: i as u32, v: j as u32, length: Some(cell) });
+            edges.push(Edge {
+                u: i as u32,
+                v: j as u32,
+                length: Some(cell),
+            });
         }
     }
-    Problem { units, edges, groups: None }
+    Problem {
+        units,
+        edges,
+        groups: None,
+    }
 }
 
 fn main() {
@@ -85,13 +93,26 @@ fn main() {
             let k = num(2, 2000.0) as usize;
             let mut rng = Lcg(5);
             let pos: Vec<[f64; 2]> = (0..n).map(|_| [rng.next() * 5000.0, rng.next() * 5000.0]).collect();
-            let units = pos.iter().map(|p| Unit::point(1.0 + (rng.next() * 40.0).floor(), p[0], p[1])).collect();
+            let units = pos
+                .iter()
+                .map(|p| Unit::point(1.0 + (rng.next() * 40.0).floor(), p[0], p[1]))
+                .collect();
             let t = Instant::now();
             let mut pairs = onegrid_partition::geometry::knn_edges(&pos, onegrid_partition::geometry::KNN);
             pairs.extend(onegrid_partition::geometry::join_components(&pos, &pairs));
-            eprintln!("k-nearest-neighbour graph of {n} points in {:.3} s", t.elapsed().as_secs_f64());
+            eprintln!(
+                "k-nearest-neighbour graph of {n} points in {:.3} s",
+                t.elapsed().as_secs_f64()
+            );
             let edges = pairs.into_iter().map(|(u, v)| Edge { u, v, length: None }).collect();
-            (Problem { units, edges, groups: None }, Options::parts(k))
+            (
+                Problem {
+                    units,
+                    edges,
+                    groups: None,
+                },
+                Options::parts(k),
+            )
         }
         other => {
             eprintln!("unknown mode {other}: city | street | points");

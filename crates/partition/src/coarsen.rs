@@ -68,7 +68,10 @@ pub(crate) struct Hierarchy {
 }
 
 pub(crate) fn coarsen(g0: &Graph, stop_at: usize, max_weight: f64, shapes: bool, rng: &mut Rng) -> Hierarchy {
-    let mut h = Hierarchy { levels: Vec::new(), maps: Vec::new() };
+    let mut h = Hierarchy {
+        levels: Vec::new(),
+        maps: Vec::new(),
+    };
     loop {
         let g = h.levels.last().unwrap_or(g0);
         if g.n() <= stop_at {

@@ -36,7 +36,11 @@ pub struct ParseError {
 
 impl ParseError {
     fn new(row: Row, field: Option<&str>, message: impl Into<String>) -> Self {
-        ParseError { row, field: field.map(str::to_string), message: message.into() }
+        ParseError {
+            row,
+            field: field.map(str::to_string),
+            message: message.into(),
+        }
     }
 }
 
@@ -75,7 +79,11 @@ pub struct UnitsData {
 impl UnitsData {
     /// A problem with these units and the given edges (no groups).
     pub fn into_problem(self, edges: Vec<Edge>) -> Problem {
-        Problem { units: self.units, edges, groups: None }
+        Problem {
+            units: self.units,
+            edges,
+            groups: None,
+        }
     }
 
     /// Adjacency derived from geometry when no edge file is given: shared polygon boundaries
@@ -110,7 +118,11 @@ impl UnitsData {
                     let mut have: std::collections::HashSet<(u32, u32)> = edges.iter().map(|e| (e.u, e.v)).collect();
                     for (a, b) in geometry::knn_edges(&pos, geometry::KNN) {
                         if (!touched[a as usize] || !touched[b as usize]) && have.insert((a, b)) {
-                            edges.push(Edge { u: a, v: b, length: zero });
+                            edges.push(Edge {
+                                u: a,
+                                v: b,
+                                length: zero,
+                            });
                         }
                     }
                 }
@@ -171,7 +183,11 @@ fn position(p: &[f64], row: &Row) -> Result<[f64; 2], ParseError> {
 
 fn polygon(rings: Vec<Vec<Vec<f64>>>, row: &Row) -> Result<Polygon, ParseError> {
     if rings.is_empty() {
-        return Err(ParseError::new(row.clone(), Some("geometry.coordinates"), "a polygon needs at least one ring"));
+        return Err(ParseError::new(
+            row.clone(),
+            Some("geometry.coordinates"),
+            "a polygon needs at least one ring",
+        ));
     }
     let mut out = Vec::with_capacity(rings.len());
     for ring in rings {
@@ -191,32 +207,37 @@ fn polygon(rings: Vec<Vec<Vec<f64>>>, row: &Row) -> Result<Polygon, ParseError> 
     Ok(out)
 }
 
-fn number(
-    props: &serde_json::Map<String, Value>,
-    key: &str,
-    row: &Row,
-    required: bool,
-) -> Result<Option<f64>, ParseError> {
+fn number(props: &serde_json::Map<String, Value>, key: &str, row: &Row, required: bool) -> Result<Option<f64>, ParseError> {
     let field = format!("properties.{key}");
     match props.get(key) {
         None | Some(Value::Null) if !required => Ok(None),
         None | Some(Value::Null) => Err(ParseError::new(row.clone(), Some(&field), "missing")),
         Some(Value::Number(x)) => match x.as_f64() {
             Some(v) if v.is_finite() && v >= 0.0 => Ok(Some(v)),
-            _ => Err(ParseError::new(row.clone(), Some(&field), format!("must be a number ≥ 0, got {x}"))),
+            _ => Err(ParseError::new(
+                row.clone(),
+                Some(&field),
+                format!("must be a number ≥ 0, got {x}"),
+            )),
         },
-        Some(other) => Err(ParseError::new(row.clone(), Some(&field), format!("must be a number ≥ 0, got {other}"))),
+        Some(other) => Err(ParseError::new(
+            row.clone(),
+            Some(&field),
+            format!("must be a number ≥ 0, got {other}"),
+        )),
     }
 }
 
 /// Reads units from a GeoJSON FeatureCollection.
 pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
-    let fc: RawCollection = serde_json::from_str(text)
-        .map_err(|e| ParseError::new(Row::File, None, format!("not a GeoJSON object: {e}")))?;
+    let fc: RawCollection =
+        serde_json::from_str(text).map_err(|e| ParseError::new(Row::File, None, format!("not a GeoJSON object: {e}")))?;
     if fc.kind.as_deref() != Some("FeatureCollection") {
         return Err(ParseError::new(Row::File, Some("type"), "must be \"FeatureCollection\""));
     }
-    let features = fc.features.ok_or_else(|| ParseError::new(Row::File, Some("features"), "missing"))?;
+    let features = fc
+        .features
+        .ok_or_else(|| ParseError::new(Row::File, Some("features"), "missing"))?;
     let n = features.len();
     let mut slots: Vec<Option<(Unit, Shape)>> = vec![None; n];
     for (i, raw) in features.iter().enumerate() {
@@ -253,7 +274,11 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
         let area = number(&props, "area_m2", &row, false)?;
         let perim = number(&props, "perim_m", &row, false)?;
         let Some(graw) = f.geometry else {
-            return Err(ParseError::new(row, Some("geometry"), "missing (a Point, Polygon or MultiPolygon is needed)"));
+            return Err(ParseError::new(
+                row,
+                Some("geometry"),
+                "missing (a Point, Polygon or MultiPolygon is needed)",
+            ));
         };
         let geom: RawGeometry = serde_json::from_str(graw.get())
             .map_err(|e| ParseError::new(row.clone(), Some("geometry"), format!("not a GeoJSON geometry: {e}")))?;
@@ -274,8 +299,7 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
                 Shape::Polygons(vec![polygon(rings, &row)?])
             }
             "MultiPolygon" => {
-                let polys: Vec<Vec<Vec<Vec<f64>>>> =
-                    serde_json::from_str(coords).map_err(|e| bad(e, "MultiPolygon"))?;
+                let polys: Vec<Vec<Vec<Vec<f64>>>> = serde_json::from_str(coords).map_err(|e| bad(e, "MultiPolygon"))?;
                 if polys.is_empty() {
                     return Err(ParseError::new(row, Some("geometry.coordinates"), "an empty MultiPolygon"));
                 }
@@ -291,7 +315,16 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
         };
         // Position holds lon/lat until the projection is known.
         let (unit, shape) = match shape {
-            Shape::Point(p) => (Unit { weight, x: p[0], y: p[1], area, perimeter: perim }, Shape::Point(p)),
+            Shape::Point(p) => (
+                Unit {
+                    weight,
+                    x: p[0],
+                    y: p[1],
+                    area,
+                    perimeter: perim,
+                },
+                Shape::Point(p),
+            ),
             Shape::Polygons(ps) => {
                 let (a, pm, c) = geometry::polygon_measures(&ps);
                 (
@@ -312,8 +345,7 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
     let mut shapes = Vec::with_capacity(n);
     for (id, s) in slots.into_iter().enumerate() {
         // n features, ids unique and < n: every slot is filled.
-        let (u, s) =
-            s.ok_or_else(|| ParseError::new(Row::File, Some("properties.id"), format!("no feature has id {id}")))?;
+        let (u, s) = s.ok_or_else(|| ParseError::new(Row::File, Some("properties.id"), format!("no feature has id {id}")))?;
         units.push(u);
         shapes.push(s);
     }
@@ -324,14 +356,21 @@ pub fn parse_units_geojson(text: &str) -> Result<UnitsData, ParseError> {
         lo_y = lo_y.min(u.y);
         hi_y = hi_y.max(u.y);
     }
-    let projection =
-        if n > 0 { Projection::around((lo_x + hi_x) / 2.0, (lo_y + hi_y) / 2.0) } else { Projection::around(0.0, 0.0) };
+    let projection = if n > 0 {
+        Projection::around((lo_x + hi_x) / 2.0, (lo_y + hi_y) / 2.0)
+    } else {
+        Projection::around(0.0, 0.0)
+    };
     for u in &mut units {
         let p = projection.project(u.x, u.y);
         u.x = p[0];
         u.y = p[1];
     }
-    Ok(UnitsData { units, shapes, projection })
+    Ok(UnitsData {
+        units,
+        shapes,
+        projection,
+    })
 }
 
 /// A minimal CSV reader for the numeric exchange files: comma-separated, optional quotes
@@ -353,8 +392,9 @@ fn header<'a>(
     required: &[&str],
     optional: &[&str],
 ) -> Result<(Vec<usize>, Vec<Option<usize>>), ParseError> {
-    let (line, head) =
-        rows.next().ok_or_else(|| ParseError::new(Row::File, None, "empty file (a header line is needed)"))?;
+    let (line, head) = rows
+        .next()
+        .ok_or_else(|| ParseError::new(Row::File, None, "empty file (a header line is needed)"))?;
     let find = |name: &str| head.iter().position(|h| h.eq_ignore_ascii_case(name));
     let req = required
         .iter()
@@ -381,7 +421,11 @@ fn field<'a>(fields: &[&'a str], col: usize, line: usize, name: &str) -> Result<
 fn unit_id(s: &str, line: usize, name: &str, n: usize) -> Result<u32, ParseError> {
     match s.parse::<u64>() {
         Ok(v) if (v as usize) < n => Ok(v as u32),
-        Ok(v) => Err(ParseError::new(Row::Line(line), Some(name), format!("unit id {v} is out of range 0..{n}"))),
+        Ok(v) => Err(ParseError::new(
+            Row::Line(line),
+            Some(name),
+            format!("unit id {v} is out of range 0..{n}"),
+        )),
         Err(_) => Err(ParseError::new(Row::Line(line), Some(name), format!("not a unit id: {s:?}"))),
     }
 }
@@ -395,7 +439,11 @@ pub fn parse_edges_csv(text: &str, n: usize) -> Result<Vec<Edge>, ParseError> {
         let u = unit_id(field(&f, req[0], line, "u")?, line, "u", n)?;
         let v = unit_id(field(&f, req[1], line, "v")?, line, "v", n)?;
         if u == v {
-            return Err(ParseError::new(Row::Line(line), Some("v"), format!("an edge from unit {u} to itself")));
+            return Err(ParseError::new(
+                Row::Line(line),
+                Some("v"),
+                format!("an edge from unit {u} to itself"),
+            ));
         }
         let length = match opt[0].and_then(|c| f.get(c)).filter(|s| !s.is_empty()) {
             None => None,
@@ -424,9 +472,11 @@ fn parse_per_unit(text: &str, n: usize, column: &str) -> Result<Vec<u32>, ParseE
     for (line, f) in rows {
         let id = unit_id(field(&f, req[0], line, "id")?, line, "id", n)? as usize;
         let s = field(&f, req[1], line, column)?;
-        let p = s.parse::<u32>().ok().filter(|&p| p != u32::MAX).ok_or_else(|| {
-            ParseError::new(Row::Line(line), Some(column), format!("must be an integer ≥ 0, got {s:?}"))
-        })?;
+        let p = s
+            .parse::<u32>()
+            .ok()
+            .filter(|&p| p != u32::MAX)
+            .ok_or_else(|| ParseError::new(Row::Line(line), Some(column), format!("must be an integer ≥ 0, got {s:?}")))?;
         if out[id] != u32::MAX {
             return Err(ParseError::new(
                 Row::Line(line),

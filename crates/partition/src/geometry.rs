@@ -28,7 +28,11 @@ pub struct Projection {
 
 impl Projection {
     pub fn around(lon0: f64, lat0: f64) -> Self {
-        Projection { lon0, lat0, kx: EARTH_RADIUS_M * DEG * (lat0 * DEG).cos() }
+        Projection {
+            lon0,
+            lat0,
+            kx: EARTH_RADIUS_M * DEG * (lat0 * DEG).cos(),
+        }
     }
     pub fn project(&self, lon: f64, lat: f64) -> [f64; 2] {
         [(lon - self.lon0) * self.kx, (lat - self.lat0) * EARTH_RADIUS_M * DEG]
@@ -63,7 +67,10 @@ pub fn polygon_measures(polys: &[Polygon]) -> (f64, f64, [f64; 2]) {
     }
     let (lon_c, lat_c) = ((lo_x + hi_x) / 2.0, (lo_y + hi_y) / 2.0);
     let to_xy = |p: &[f64; 2]| -> [f64; 2] {
-        [EARTH_RADIUS_M * (p[0] - lon_c) * DEG * (p[1] * DEG).cos(), EARTH_RADIUS_M * (p[1] - lat_c) * DEG]
+        [
+            EARTH_RADIUS_M * (p[0] - lon_c) * DEG * (p[1] * DEG).cos(),
+            EARTH_RADIUS_M * (p[1] - lat_c) * DEG,
+        ]
     };
     let (mut area, mut perim, mut sx, mut sy) = (0.0, 0.0, 0.0, 0.0);
     for poly in polys {
@@ -98,7 +105,10 @@ pub fn polygon_measures(polys: &[Polygon]) -> (f64, f64, [f64; 2]) {
         // Degenerate polygon: mean of its vertices.
         let pts: Vec<[f64; 2]> = polys.iter().flatten().flatten().map(to_xy).collect();
         let n = pts.len().max(1) as f64;
-        (pts.iter().map(|p| p[0]).sum::<f64>() / n, pts.iter().map(|p| p[1]).sum::<f64>() / n)
+        (
+            pts.iter().map(|p| p[0]).sum::<f64>() / n,
+            pts.iter().map(|p| p[1]).sum::<f64>() / n,
+        )
     };
     let lat = lat_c + y / (EARTH_RADIUS_M * DEG);
     let c = (lat * DEG).cos().max(1e-12);
@@ -131,7 +141,13 @@ pub fn shared_boundaries(polys: &[&[Polygon]], proj: &Projection) -> Vec<Edge> {
                 if la == lb {
                     continue;
                 }
-                segs.push(Seg { unit: u as u32, a: proj.project(la[0], la[1]), b: proj.project(lb[0], lb[1]), la, lb });
+                segs.push(Seg {
+                    unit: u as u32,
+                    a: proj.project(la[0], la[1]),
+                    b: proj.project(lb[0], lb[1]),
+                    la,
+                    lb,
+                });
             }
         }
     }
@@ -205,8 +221,11 @@ pub fn shared_boundaries(polys: &[&[Polygon]], proj: &Projection) -> Vec<Edge> {
         }
         start = end;
     }
-    let mut edges: Vec<Edge> =
-        shared.into_iter().filter(|&(_, l)| l > tol).map(|((u, v), l)| Edge { u, v, length: Some(l) }).collect();
+    let mut edges: Vec<Edge> = shared
+        .into_iter()
+        .filter(|&(_, l)| l > tol)
+        .map(|((u, v), l)| Edge { u, v, length: Some(l) })
+        .collect();
     edges.sort_unstable_by_key(|e| (e.u, e.v));
     edges
 }
@@ -270,7 +289,11 @@ pub fn join_components(pos: &[[f64; 2]], edges: &[(u32, u32)]) -> Vec<(u32, u32)
             return added;
         }
         // The largest component stays; every other one links to its nearest outsider.
-        let largest = size.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(&r, _)| r).unwrap();
+        let largest = size
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(&r, _)| r)
+            .unwrap();
         let mut link: HashMap<u32, (f64, u32, u32)> = HashMap::new();
         for v in 0..n {
             let r = roots[v];
@@ -343,7 +366,15 @@ impl Grid {
             items[fill[c] as usize] = i as u32;
             fill[c] += 1;
         }
-        Grid { x0, y0, cell, nx, ny, start, items }
+        Grid {
+            x0,
+            y0,
+            cell,
+            nx,
+            ny,
+            start,
+            items,
+        }
     }
 
     /// The k nearest points to pos[i] (other than i) that pass `ok`, nearest first.

@@ -76,8 +76,7 @@ impl Graph {
             return Err(PartitionError::Invalid(format!("groups: {} entries for {n} units", g.len())));
         }
         let lengths = !p.edges.is_empty() && p.edges.iter().all(|e| e.length.is_some());
-        let shapes =
-            p.units.iter().all(|u| u.area.is_some() && u.perimeter.is_some()) && (lengths || p.edges.is_empty());
+        let shapes = p.units.iter().all(|u| u.area.is_some() && u.perimeter.is_some()) && (lengths || p.edges.is_empty());
         let mut list: Vec<(u32, u32, f64)> = Vec::with_capacity(p.edges.len() * 2);
         for (i, e) in p.edges.iter().enumerate() {
             if e.u as usize >= n || e.v as usize >= n {
@@ -140,7 +139,10 @@ impl Graph {
         for (i, &v) in verts.iter().enumerate() {
             local[v as usize] = i as u32;
         }
-        let mut g = Graph { xadj: Vec::with_capacity(verts.len() + 1), ..Default::default() };
+        let mut g = Graph {
+            xadj: Vec::with_capacity(verts.len() + 1),
+            ..Default::default()
+        };
         g.xadj.push(0);
         for &v in verts {
             let v = v as usize;
@@ -231,8 +233,16 @@ impl Graph {
             c.area[cv] = a;
             c.perim[cv] = p.max(0.0);
             c.mass[cv] = m;
-            c.x[cv] = if m > 0.0 { sx / m } else { self.x[order[start[cv] as usize] as usize] };
-            c.y[cv] = if m > 0.0 { sy / m } else { self.y[order[start[cv] as usize] as usize] };
+            c.x[cv] = if m > 0.0 {
+                sx / m
+            } else {
+                self.x[order[start[cv] as usize] as usize]
+            };
+            c.y[cv] = if m > 0.0 {
+                sy / m
+            } else {
+                self.y[order[start[cv] as usize] as usize]
+            };
         }
         c
     }
@@ -271,11 +281,31 @@ mod tests {
 
     fn square_row(n: usize) -> Problem {
         let units = (0..n)
-            .map(|i| Unit { weight: 1.0, x: i as f64 * 10.0, y: 0.0, area: Some(100.0), perimeter: Some(40.0) })
+            .map(|i| Unit {
+                weight: 1.0,
+                x: i as f64 * 10.0,
+                y: 0.0,
+                area: Some(100.0),
+                perimeter: Some(40.0),
+            })
             .collect();
-        let mut edges: Vec<Edge> = (0..n as u32 - 1).map(|i| Edge { u: i, v: i + 1, length: Some(10.0) }).collect();
-        edges.push(Edge { u: 1, v: 0, length: Some(10.0) }); // the same edge again, reversed
-        Problem { units, edges, groups: None }
+        let mut edges: Vec<Edge> = (0..n as u32 - 1)
+            .map(|i| Edge {
+                u: i,
+                v: i + 1,
+                length: Some(10.0),
+            })
+            .collect();
+        edges.push(Edge {
+            u: 1,
+            v: 0,
+            length: Some(10.0),
+        }); // the same edge again, reversed
+        Problem {
+            units,
+            edges,
+            groups: None,
+        }
     }
 
     #[test]

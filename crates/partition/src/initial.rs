@@ -42,7 +42,13 @@ struct Scratch {
 pub(crate) fn initial(g: &Graph, k: usize, directions: usize, rng: &mut Rng) -> Vec<u32> {
     let n = g.n();
     let mut part = vec![0u32; n];
-    let mut s = Scratch { owner: vec![0; n], side: vec![0; n], queued: vec![0; n], stamp: 0, heap: BinaryHeap::new() };
+    let mut s = Scratch {
+        owner: vec![0; n],
+        side: vec![0; n],
+        queued: vec![0; n],
+        stamp: 0,
+        heap: BinaryHeap::new(),
+    };
     let mut next_id = 1u32;
     let mut stack: Vec<(Vec<u32>, usize, u32, u32)> = vec![((0..n as u32).collect(), k, 0, 0)];
     while let Some((verts, k, base, id)) = stack.pop() {
@@ -100,7 +106,11 @@ fn bisect(
     let theta = 0.5 * (2.0 * sxy).atan2(sxx - syy);
     let jitter = (rng.unit() - 0.5) * 0.2;
     let all = [0.0, 0.35, -0.35, 0.7, -0.7, std::f64::consts::FRAC_PI_2];
-    let angles = &all[..if verts.len() > 4000 { 1 } else { directions.clamp(1, all.len()) }];
+    let angles = &all[..if verts.len() > 4000 {
+        1
+    } else {
+        directions.clamp(1, all.len())
+    }];
     let total: f64 = verts.iter().map(|&v| g.w[v as usize]).sum();
     let want = total * k1 as f64 / (k1 + k2) as f64;
     let mut best: Option<(f64, f64)> = None;
@@ -153,7 +163,10 @@ fn grow(
     s.stamp += 1;
     let stamp = s.stamp;
     let proj = |v: usize| g.x[v] * dx + g.y[v] * dy;
-    let start = *verts.iter().min_by(|&&a, &&b| proj(a as usize).total_cmp(&proj(b as usize)).then(a.cmp(&b))).unwrap();
+    let start = *verts
+        .iter()
+        .min_by(|&&a, &&b| proj(a as usize).total_cmp(&proj(b as usize)).then(a.cmp(&b)))
+        .unwrap();
     s.heap.clear();
     s.heap.push(Key(proj(start as usize), start));
     s.queued[start as usize] = stamp;
@@ -215,8 +228,13 @@ fn grow(
         comp_of.push((r as u32, pw, piece.len()));
         pieces.push(piece);
     }
-    let main = (0..pieces.len())
-        .max_by(|&a, &b| comp_of[a].1.total_cmp(&comp_of[b].1).then(comp_of[a].2.cmp(&comp_of[b].2)).then(b.cmp(&a)));
+    let main = (0..pieces.len()).max_by(|&a, &b| {
+        comp_of[a]
+            .1
+            .total_cmp(&comp_of[b].1)
+            .then(comp_of[a].2.cmp(&comp_of[b].2))
+            .then(b.cmp(&a))
+    });
     for (i, piece) in pieces.iter().enumerate() {
         let mark = if Some(i) == main { 0 } else { stamp };
         for &v in piece {

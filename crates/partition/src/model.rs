@@ -19,7 +19,13 @@ pub struct Unit {
 
 impl Unit {
     pub fn point(weight: f64, x: f64, y: f64) -> Self {
-        Unit { weight, x, y, area: None, perimeter: None }
+        Unit {
+            weight,
+            x,
+            y,
+            area: None,
+            perimeter: None,
+        }
     }
 }
 
@@ -68,10 +74,20 @@ pub struct Options {
 
 impl Options {
     pub fn parts(k: usize) -> Self {
-        Options { policy: Policy::Parts(k), seed: 1, tolerance: 0.05, attempts: 0 }
+        Options {
+            policy: Policy::Parts(k),
+            seed: 1,
+            tolerance: 0.05,
+            attempts: 0,
+        }
     }
     pub fn cap(cap: f64) -> Self {
-        Options { policy: Policy::Cap(cap), seed: 1, tolerance: 0.05, attempts: 0 }
+        Options {
+            policy: Policy::Cap(cap),
+            seed: 1,
+            tolerance: 0.05,
+            attempts: 0,
+        }
     }
     pub fn with_seed(mut self, seed: u64) -> Self {
         self.seed = seed;

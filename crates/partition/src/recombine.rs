@@ -36,13 +36,7 @@ impl State<'_> {
 
     /// Greedy recombination rounds over adjacent pairs, worst pairs first. Returns the
     /// number of pairs improved.
-    pub fn recombine(
-        &mut self,
-        b: &Bounds,
-        rounds: usize,
-        rng: &mut Rng,
-        ctrl: &Control,
-    ) -> Result<usize, PartitionError> {
+    pub fn recombine(&mut self, b: &Bounds, rounds: usize, rng: &mut Rng, ctrl: &Control) -> Result<usize, PartitionError> {
         let g = self.g;
         let mut improved = 0;
         let mut local = vec![u32::MAX; g.n()];
@@ -62,8 +56,10 @@ impl State<'_> {
             }
             pairs.sort_unstable();
             pairs.dedup();
-            let mut scored: Vec<(f64, u32, u32)> =
-                pairs.iter().map(|&(p, q)| (self.pair_score(p as usize, q as usize), p, q)).collect();
+            let mut scored: Vec<(f64, u32, u32)> = pairs
+                .iter()
+                .map(|&(p, q)| (self.pair_score(p as usize, q as usize), p, q))
+                .collect();
             scored.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then((x.1, x.2).cmp(&(y.1, y.2))));
             let mut round_gain = 0;
             let mut next_dirty = vec![false; self.k];
@@ -127,8 +123,9 @@ impl State<'_> {
             return Ok(false);
         }
         // Keep the labels of the side that overlaps most, so that fewer units move.
-        let same: usize =
-            (0..verts.len()).filter(|&i| (s.part[i] == 0) == (self.part[verts[i] as usize] as usize == p)).count();
+        let same: usize = (0..verts.len())
+            .filter(|&i| (s.part[i] == 0) == (self.part[verts[i] as usize] as usize == p))
+            .count();
         let (to0, to1) = if 2 * same >= verts.len() { (p, q) } else { (q, p) };
         for (i, &v) in verts.iter().enumerate() {
             let want = if s.part[i] == 0 { to0 } else { to1 };

@@ -114,13 +114,20 @@ impl<'g> State<'g> {
 
     /// Objective to maximise: Σ PP with shapes, −cut otherwise.
     pub fn objective(&self) -> f64 {
-        if self.shapes { (0..self.k).map(|p| polsby_popper(self.area[p], self.perim[p])).sum() } else { -self.cut() }
+        if self.shapes {
+            (0..self.k).map(|p| polsby_popper(self.area[p], self.perim[p])).sum()
+        } else {
+            -self.cut()
+        }
     }
 
     /// Total load above the upper bound and below the lower bound, relative to the target.
     pub fn violation(&self, b: &Bounds) -> f64 {
         let t = b.target.max(1e-300);
-        self.load.iter().map(|&l| ((l - b.upper).max(0.0) + (b.lower - l).max(0.0)) / t).sum()
+        self.load
+            .iter()
+            .map(|&l| ((l - b.upper).max(0.0) + (b.lower - l).max(0.0)) / t)
+            .sum()
     }
 
     pub fn over(&self, b: &Bounds) -> f64 {
@@ -241,7 +248,11 @@ impl<'g> State<'g> {
         }
         let keep = (0..pieces.len())
             .max_by(|&i, &j| {
-                pieces[i].0.total_cmp(&pieces[j].0).then(pieces[i].1.len().cmp(&pieces[j].1.len())).then(j.cmp(&i))
+                pieces[i]
+                    .0
+                    .total_cmp(&pieces[j].0)
+                    .then(pieces[i].1.len().cmp(&pieces[j].1.len()))
+                    .then(j.cmp(&i))
             })
             .unwrap();
         let mut out = vec![v as u32];
@@ -308,13 +319,7 @@ impl<'g> State<'g> {
     }
 
     /// Greedy improving passes; returns the number of moves made.
-    pub fn improve(
-        &mut self,
-        b: &Bounds,
-        passes: usize,
-        rng: &mut Rng,
-        ctrl: &Control,
-    ) -> Result<usize, PartitionError> {
+    pub fn improve(&mut self, b: &Bounds, passes: usize, rng: &mut Rng, ctrl: &Control) -> Result<usize, PartitionError> {
         let g = self.g;
         let mut total = 0;
         let mut order: Vec<u32> = (0..g.n() as u32).filter(|&v| self.is_boundary(v as usize)).collect();
@@ -408,14 +413,7 @@ impl<'g> State<'g> {
     /// the removable boundary vertex whose weight best covers what is still needed (the
     /// lightest that covers it, else the heaviest), without taking `to` above `to_limit`.
     /// Zero-weight vertices move only to open the way. Logs moves for rollback.
-    fn shed(
-        &mut self,
-        from: usize,
-        to: usize,
-        need: impl Fn(&Self) -> f64,
-        to_limit: f64,
-        log: &mut Vec<(u32, u32)>,
-    ) -> bool {
+    fn shed(&mut self, from: usize, to: usize, need: impl Fn(&Self) -> f64, to_limit: f64, log: &mut Vec<(u32, u32)>) -> bool {
         let g = self.g;
         let tiny = 1e-12 * self.load.iter().fold(1.0, |m: f64, &l| m.max(l));
         let mut cands: Vec<(f64, f64, u32)> = Vec::new();
@@ -519,7 +517,11 @@ impl<'g> State<'g> {
         for &t in &order[1..] {
             let t = t as usize;
             hop[t] = hop[prev[t] as usize] + 1;
-            let room = if over { b.upper - self.load[t] } else { self.load[t] - b.lower };
+            let room = if over {
+                b.upper - self.load[t]
+            } else {
+                self.load[t] - b.lower
+            };
             if room > 0.0 {
                 targets.push((room * 0.6f64.powi(hop[t] as i32 - 1), t as u32));
             }
@@ -701,7 +703,11 @@ impl<'g> State<'g> {
                 cands.push((over_q + over_p, d, v as u32, q as u32));
             }
         }
-        cands.sort_unstable_by(|x, y| x.0.total_cmp(&y.0).then(y.1.total_cmp(&x.1)).then((x.2, x.3).cmp(&(y.2, y.3))));
+        cands.sort_unstable_by(|x, y| {
+            x.0.total_cmp(&y.0)
+                .then(y.1.total_cmp(&x.1))
+                .then((x.2, x.3).cmp(&(y.2, y.3)))
+        });
         let beam = 4;
         let mut tried = 0;
         for &(_, _, v, q) in &cands {
@@ -736,8 +742,7 @@ impl<'g> State<'g> {
         let tiny = 1e-9 * b.target.max(1e-300);
         for _round in 0..64 {
             ctrl.check()?;
-            let mut bad: Vec<(f64, usize)> =
-                (0..self.k).map(|p| (self.excess(p, b), p)).filter(|x| x.0 > tiny).collect();
+            let mut bad: Vec<(f64, usize)> = (0..self.k).map(|p| (self.excess(p, b), p)).filter(|x| x.0 > tiny).collect();
             if bad.is_empty() {
                 return Ok(true);
             }
@@ -881,13 +886,27 @@ mod tests {
         let mut edges = Vec::new();
         for i in 0..9u32 {
             if i % 3 < 2 {
-                edges.push(Edge { u: i, v: i + 1, length: Some(10.0) });
+                edges.push(Edge {
+                    u: i,
+                    v: i + 1,
+                    length: Some(10.0),
+                });
             }
             if i < 6 {
-                edges.push(Edge { u: i, v: i + 3, length: Some(10.0) });
+                edges.push(Edge {
+                    u: i,
+                    v: i + 3,
+                    length: Some(10.0),
+                });
             }
         }
-        Graph::from_problem(&Problem { units, edges, groups: None }).unwrap().0
+        Graph::from_problem(&Problem {
+            units,
+            edges,
+            groups: None,
+        })
+        .unwrap()
+        .0
     }
 
     #[test]
@@ -932,7 +951,11 @@ mod tests {
         // Part 0 holds 7 of 9 units, parts 1 and 2 one each (2 is not adjacent to 0's excess
         // only through 1).
         let mut s = State::new(&g, 3, vec![0, 0, 0, 0, 0, 0, 0, 1, 2], true);
-        let b = Bounds { target: 3.0, upper: 3.0, lower: 3.0 };
+        let b = Bounds {
+            target: 3.0,
+            upper: 3.0,
+            lower: 3.0,
+        };
         assert!(s.balance(&b, &Control::default()).unwrap());
         assert_eq!(s.load, vec![3.0, 3.0, 3.0]);
         assert_eq!(s.enforce_contiguity(), 0);

@@ -130,8 +130,9 @@ pub fn score(problem: &Problem, parts: &[u32], cap: Option<f64>) -> Result<Repor
     let total: f64 = g.total_weight();
     let target = if k > 0 { total / k as f64 } else { 0.0 };
     let ratio = |l: f64| if target > 0.0 { l / target } else { 1.0 };
-    let pp: Vec<Option<f64>> =
-        (0..k).map(|p| facts.shapes.then(|| polsby_popper(area[p], perim[p].max(0.0)))).collect();
+    let pp: Vec<Option<f64>> = (0..k)
+        .map(|p| facts.shapes.then(|| polsby_popper(area[p], perim[p].max(0.0))))
+        .collect();
     let over = |p: usize| cap.is_some_and(|c| load[p] > c * (1.0 + 1e-12));
     let part_list: Vec<PartReport> = (0..k)
         .map(|p| PartReport {
@@ -147,7 +148,11 @@ pub fn score(problem: &Problem, parts: &[u32], cap: Option<f64>) -> Result<Repor
         })
         .collect();
     let max_load = load.iter().copied().fold(f64::NEG_INFINITY, f64::max).max(0.0);
-    let min_load = if k > 0 { load.iter().copied().fold(f64::INFINITY, f64::min) } else { 0.0 };
+    let min_load = if k > 0 {
+        load.iter().copied().fold(f64::INFINITY, f64::min)
+    } else {
+        0.0
+    };
     let max_unit = g.w.iter().copied().fold(0.0, f64::max);
     let (over_cap, unavoidable, lower) = match cap {
         Some(c) => {
@@ -256,7 +261,11 @@ pub struct Diff {
 /// Compares two assignments of the same units; `weights` gives the load moved.
 pub fn diff(before: &[u32], after: &[u32], weights: Option<&[f64]>) -> Result<Diff, PartitionError> {
     if before.len() != after.len() {
-        return Err(PartitionError::Invalid(format!("assignments cover {} and {} units", before.len(), after.len())));
+        return Err(PartitionError::Invalid(format!(
+            "assignments cover {} and {} units",
+            before.len(),
+            after.len()
+        )));
     }
     let mut overlap: HashMap<(u32, u32), usize> = HashMap::new();
     let mut size_b: HashMap<u32, usize> = HashMap::new();
@@ -308,6 +317,10 @@ impl fmt::Display for Diff {
         writeln!(f, "parts before / after  {} / {}", self.parts_before, self.parts_after)?;
         writeln!(f, "parts unchanged       {}", self.parts_unchanged)?;
         writeln!(f, "parts changed         {}", self.parts_changed)?;
-        write!(f, "units moved           {} of {} (load {})", self.units_moved, self.units, self.load_moved)
+        write!(
+            f,
+            "units moved           {} of {} (load {})",
+            self.units_moved, self.units, self.load_moved
+        )
     }
 }

@@ -29,7 +29,11 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
     let (g, facts) = Graph::from_problem(problem)?;
     let n = g.n();
     if n == 0 {
-        return Ok(Assignment { parts: Vec::new(), n_parts: 0, notes: Vec::new() });
+        return Ok(Assignment {
+            parts: Vec::new(),
+            n_parts: 0,
+            notes: Vec::new(),
+        });
     }
     let mut rng = Rng::new(options.seed);
     let mut notes = Vec::new();
@@ -44,7 +48,10 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
                 if g.w[v] > cap {
                     alone[v] = true;
                     n_alone += 1;
-                    notes.push(format!("unit {v} alone weighs {} > cap {cap}: it is a part by itself", g.w[v]));
+                    notes.push(format!(
+                        "unit {v} alone weighs {} > cap {cap}: it is a part by itself",
+                        g.w[v]
+                    ));
                 }
             }
         }
@@ -145,7 +152,10 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
         // Progress inside the piece, mapped onto the whole run.
         let (base, span) = (done_units, piece.len());
         let inner = |p: crate::model::Progress| ctrl.report(p.stage, base + p.done * span / p.total.max(1), n);
-        let ctrl = &Control { cancel: ctrl.cancel, progress: ctrl.progress.map(|_| &inner as &dyn Fn(_)) };
+        let ctrl = &Control {
+            cancel: ctrl.cancel,
+            progress: ctrl.progress.map(|_| &inner as &dyn Fn(_)),
+        };
         let mut prng = rng.fork(i as u64);
         let (assign, k) = match options.policy {
             Policy::Parts(_) => {
@@ -154,12 +164,14 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
                 // The goal is max/(total/K) ≤ 1 + tol; a piece whose own mean load is higher
                 // (pieces with few units) gets a little slack above its mean.
                 let upper = ((1.0 + tol) * global_target).max(t * (1.0 + tol / 5.0));
-                let b = Bounds { target: t, upper, lower: (1.0 - tol) * t };
+                let b = Bounds {
+                    target: t,
+                    upper,
+                    lower: (1.0 - tol) * t,
+                };
                 (divide_piece(&sub, k, &b, facts.shapes, options.attempts, &mut prng, ctrl)?, k)
             }
-            Policy::Cap(cap) => {
-                cap_search(&sub, piece_w[i], cap, tol, facts.shapes, options.attempts, &mut prng, ctrl)?
-            }
+            Policy::Cap(cap) => cap_search(&sub, piece_w[i], cap, tol, facts.shapes, options.attempts, &mut prng, ctrl)?,
         };
         for (li, &v) in piece.iter().enumerate() {
             parts[v as usize] = next_part + assign[li];
@@ -184,7 +196,11 @@ pub fn partition(problem: &Problem, options: &Options, ctrl: &Control) -> Result
         }
         *p = renum[*p as usize];
     }
-    Ok(Assignment { parts, n_parts: count as usize, notes })
+    Ok(Assignment {
+        parts,
+        n_parts: count as usize,
+        notes,
+    })
 }
 
 #[derive(PartialEq, Clone, Copy)]
@@ -230,7 +246,11 @@ fn cap_search(
     let assign = loop {
         ctrl.check()?;
         ctrl.report("cap-search", 0, 1);
-        let b = Bounds { target: w / k as f64, upper: cap, lower: 0.0 };
+        let b = Bounds {
+            target: w / k as f64,
+            upper: cap,
+            lower: 0.0,
+        };
         let assign = divide_piece(g, k, &b, shapes, attempts, &mut rng.fork(k as u64), ctrl)?;
         if k >= n || fits(&assign, k) {
             break assign;
@@ -238,7 +258,11 @@ fn cap_search(
         k = (k + (k / 10).max(1)).min(n);
     };
     let mut s = State::new(g, k, assign, shapes);
-    let loose = Bounds { target: w / s.k as f64, upper: cap, lower: 0.0 };
+    let loose = Bounds {
+        target: w / s.k as f64,
+        upper: cap,
+        lower: 0.0,
+    };
     'shrink: while s.k > lower_bound {
         ctrl.check()?;
         // Candidates: parts whose load their neighbours can most easily take in first
@@ -263,7 +287,11 @@ fn cap_search(
     }
     let k = s.k;
     let t = w / k as f64;
-    let b = Bounds { target: t, upper: cap, lower: (1.0 - tol) * t };
+    let b = Bounds {
+        target: t,
+        upper: cap,
+        lower: (1.0 - tol) * t,
+    };
     s.balance(&b, ctrl)?;
     s.improve(&b, 6, rng, ctrl)?;
     if s.recombine(&b, 2, rng, ctrl)? > 0 {
@@ -314,14 +342,7 @@ pub(crate) fn divide_piece(
     Ok(s.part)
 }
 
-fn multilevel(
-    g: &Graph,
-    k: usize,
-    b: &Bounds,
-    shapes: bool,
-    rng: &mut Rng,
-    ctrl: &Control,
-) -> Result<Vec<u32>, PartitionError> {
+fn multilevel(g: &Graph, k: usize, b: &Bounds, shapes: bool, rng: &mut Rng, ctrl: &Control) -> Result<Vec<u32>, PartitionError> {
     let n = g.n();
     let stop_at = (20 * k).max(120);
     let max_w = 1.5 * g.total_weight() / stop_at as f64;

@@ -26,7 +26,8 @@ pub async fn record(tx: &mut Tx, e: NewEvent<'_>) -> Result<()> {
     .bind(e.entity_id)
     .bind(sqlx::types::Json(&e.detail))
     .execute(c)
-    .await.map(|r| r.rows_affected()))?;
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -42,7 +43,15 @@ pub struct Event {
 }
 
 pub async fn recent(tx: &mut Tx, street_id: Option<i64>, limit: i64) -> Result<Vec<Event>> {
-    let rows: Vec<(i64, i64, Option<i64>, String, String, Option<i64>, sqlx::types::Json<serde_json::Value>)> = on!(tx, |c| sqlx::query_as(
+    let rows: Vec<(
+        i64,
+        i64,
+        Option<i64>,
+        String,
+        String,
+        Option<i64>,
+        sqlx::types::Json<serde_json::Value>,
+    )> = on!(tx, |c| sqlx::query_as(
         "SELECT id, at, user_id, action, entity, entity_id, detail FROM audit_events \
          WHERE ($1 IS NULL OR street_id = $1) ORDER BY id DESC LIMIT $2"
     )
@@ -52,6 +61,14 @@ pub async fn recent(tx: &mut Tx, street_id: Option<i64>, limit: i64) -> Result<V
     .await)?;
     Ok(rows
         .into_iter()
-        .map(|r| Event { id: r.0, at: r.1, user_id: r.2, action: r.3, entity: r.4, entity_id: r.5, detail: r.6.0 })
+        .map(|r| Event {
+            id: r.0,
+            at: r.1,
+            user_id: r.2,
+            action: r.3,
+            entity: r.4,
+            entity_id: r.5,
+            detail: r.6.0,
+        })
         .collect())
 }

@@ -22,8 +22,11 @@ pub async fn insert_rows(tx: &mut Tx, table: &str, columns: &[&str], rows: &[Vec
             sql.push(')');
         }
         let values = chunk.iter().flatten();
-        on!(tx, |c| bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), values).execute(c).await.map(|r| r.rows_affected()))
-            .map_err(StoreError::from_write)?;
+        on!(tx, |c| bind_all!(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), values)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))
+        .map_err(StoreError::from_write)?;
     }
     Ok(())
 }

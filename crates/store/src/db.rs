@@ -70,8 +70,7 @@ impl Db {
 
     pub async fn open_sqlite(path: &Path) -> Result<Db> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
+            std::fs::create_dir_all(dir).map_err(|e| StoreError::Config(format!("cannot create {}: {e}", dir.display())))?;
         }
         let opts = SqliteConnectOptions::new()
             .filename(path)
@@ -121,7 +120,10 @@ impl Db {
     /// Answers when the database does; used by `/healthz`.
     pub async fn ping(&self) -> Result<()> {
         let mut tx = self.read().await?;
-        crate::on!(&mut tx, |c| sqlx::query("SELECT 1").execute(c).await.map(|r| r.rows_affected()))?;
+        crate::on!(&mut tx, |c| sqlx::query("SELECT 1")
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
         Ok(())
     }
 }

@@ -2,12 +2,12 @@
 //! statements (`$N` placeholders work on both); where the dialects differ, the difference is
 //! written next to the statement that needs it.
 
+pub mod batch;
 mod db;
 mod error;
 mod migrate;
-pub mod batch;
-pub mod value;
 pub mod scope;
+pub mod value;
 
 pub mod accounts;
 pub mod audit;

@@ -29,7 +29,10 @@ pub struct Codes {
 
 impl Codes {
     pub fn place(&self, level: Level, code: &str) -> Option<(i64, UnitPath)> {
-        self.places.get(code).filter(|(l, _, _)| *l == level).map(|(_, id, p)| (*id, *p))
+        self.places
+            .get(code)
+            .filter(|(l, _, _)| *l == level)
+            .map(|(_, id, p)| (*id, *p))
     }
 }
 
@@ -41,13 +44,31 @@ pub async fn codes(tx: &mut Tx) -> Result<Codes> {
     let mut c = Codes::default();
     let streets: Vec<(i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, code FROM streets").fetch_all(x).await)?;
     for (id, code) in streets {
-        c.places.insert(code, (Level::Street, id, UnitPath { street_id: id, ..Default::default() }));
+        c.places.insert(
+            code,
+            (
+                Level::Street,
+                id,
+                UnitPath {
+                    street_id: id,
+                    ..Default::default()
+                },
+            ),
+        );
     }
-    let areas: Vec<(i64, i64, String, Option<i64>, Option<i64>, String)> =
-        on!(tx, |x| sqlx::query_as("SELECT id, street_id, level, community_id, grid_id, code FROM areas").fetch_all(x).await)?;
+    let areas: Vec<(i64, i64, String, Option<i64>, Option<i64>, String)> = on!(tx, |x| sqlx::query_as(
+        "SELECT id, street_id, level, community_id, grid_id, code FROM areas"
+    )
+    .fetch_all(x)
+    .await)?;
     for (id, street_id, level, community_id, grid_id, code) in areas {
         let level = Level::parse(&level).unwrap_or(Level::MicroGrid);
-        let mut p = UnitPath { street_id, community_id, grid_id, ..Default::default() };
+        let mut p = UnitPath {
+            street_id,
+            community_id,
+            grid_id,
+            ..Default::default()
+        };
         match level {
             Level::Community => p.community_id = Some(id),
             Level::Grid => p.grid_id = Some(id),
@@ -61,23 +82,42 @@ pub async fn codes(tx: &mut Tx) -> Result<Codes> {
     .fetch_all(x)
     .await)?;
     for (id, street_id, community_id, grid_id, micro_grid_id, code) in buildings {
-        let p = UnitPath { street_id, community_id, grid_id, micro_grid_id, building_id: Some(id) };
+        let p = UnitPath {
+            street_id,
+            community_id,
+            grid_id,
+            micro_grid_id,
+            building_id: Some(id),
+        };
         c.places.insert(code, (Level::Building, id, p));
     }
-    let units: Vec<(i64, i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, building_id, code FROM units").fetch_all(x).await)?;
-    let building_paths: HashMap<i64, UnitPath> =
-        c.places.values().filter(|(l, _, _)| *l == Level::Building).map(|(_, id, p)| (*id, *p)).collect();
+    let units: Vec<(i64, i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, building_id, code FROM units")
+        .fetch_all(x)
+        .await)?;
+    let building_paths: HashMap<i64, UnitPath> = c
+        .places
+        .values()
+        .filter(|(l, _, _)| *l == Level::Building)
+        .map(|(_, id, p)| (*id, *p))
+        .collect();
     for (id, building_id, code) in units {
-        c.units.insert(code, (id, building_paths.get(&building_id).copied().unwrap_or_default()));
+        c.units
+            .insert(code, (id, building_paths.get(&building_id).copied().unwrap_or_default()));
     }
-    let households: Vec<(i64, i64, String)> =
-        on!(tx, |x| sqlx::query_as("SELECT id, building_id, code FROM households").fetch_all(x).await)?;
+    let households: Vec<(i64, i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, building_id, code FROM households")
+        .fetch_all(x)
+        .await)?;
     for (id, building_id, code) in households {
-        c.households.insert(code, (id, building_paths.get(&building_id).copied().unwrap_or_default()));
+        c.households
+            .insert(code, (id, building_paths.get(&building_id).copied().unwrap_or_default()));
     }
-    let people: Vec<(i64, i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, street_id, code FROM people").fetch_all(x).await)?;
+    let people: Vec<(i64, i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, street_id, code FROM people")
+        .fetch_all(x)
+        .await)?;
     c.people = people.into_iter().map(|(id, s, code)| (code, (id, s))).collect();
-    let orgs: Vec<(i64, i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, street_id, code FROM party_orgs").fetch_all(x).await)?;
+    let orgs: Vec<(i64, i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, street_id, code FROM party_orgs")
+        .fetch_all(x)
+        .await)?;
     c.party_orgs = orgs.into_iter().map(|(id, s, code)| (code, (id, s))).collect();
     let teams: Vec<(i64, String)> = on!(tx, |x| sqlx::query_as("SELECT id, code FROM teams").fetch_all(x).await)?;
     c.teams = teams.into_iter().map(|(id, code)| (code, id)).collect();
@@ -103,15 +143,27 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
 
     let mut n = 0;
     for a in data.areas.iter().filter(|a| a.level == Level::Street) {
-        let id: i64 = on!(tx, |c| sqlx::query_scalar("INSERT INTO streets (code, name, boundary, created_at) VALUES ($1, $2, $3, $4) RETURNING id")
-            .bind(&a.code)
-            .bind(&a.name)
-            .bind(geojson_text(&a.boundary))
-            .bind(now_ms())
-            .fetch_one(c)
-            .await)
+        let id: i64 = on!(tx, |c| sqlx::query_scalar(
+            "INSERT INTO streets (code, name, boundary, created_at) VALUES ($1, $2, $3, $4) RETURNING id"
+        )
+        .bind(&a.code)
+        .bind(&a.name)
+        .bind(geojson_text(&a.boundary))
+        .bind(now_ms())
+        .fetch_one(c)
+        .await)
         .map_err(StoreError::from_write)?;
-        codes.places.insert(a.code.clone(), (Level::Street, id, UnitPath { street_id: id, ..Default::default() }));
+        codes.places.insert(
+            a.code.clone(),
+            (
+                Level::Street,
+                id,
+                UnitPath {
+                    street_id: id,
+                    ..Default::default()
+                },
+            ),
+        );
         n += 1;
     }
     written.push(("streets", n));
@@ -122,7 +174,9 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
         for a in data.areas.iter().filter(|a| a.level == level) {
             let parent_code = a.parent_code.as_deref().unwrap_or_default();
             let parent_level = level.parent().expect("areas have parents");
-            let (parent_id, p) = codes.place(parent_level, parent_code).ok_or_else(|| missing(parent_level.as_str(), parent_code))?;
+            let (parent_id, p) = codes
+                .place(parent_level, parent_code)
+                .ok_or_else(|| missing(parent_level.as_str(), parent_code))?;
             rows.push(vec![
                 Value::from(p.street_id),
                 Value::from(level.as_str()),
@@ -135,8 +189,23 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
                 Value::from(geojson_text(&a.boundary)),
             ]);
         }
-        insert_rows(tx, "areas", &["street_id", "level", "parent_id", "community_id", "grid_id", "code", "name", "kind", "boundary"], &rows)
-            .await?;
+        insert_rows(
+            tx,
+            "areas",
+            &[
+                "street_id",
+                "level",
+                "parent_id",
+                "community_id",
+                "grid_id",
+                "code",
+                "name",
+                "kind",
+                "boundary",
+            ],
+            &rows,
+        )
+        .await?;
         n += rows.len();
         if !rows.is_empty() {
             codes = self::codes(tx).await?;
@@ -158,7 +227,10 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
                     .map(|(_, (_, id, _))| *id)
                     .next()
                     .ok_or_else(|| missing("street for building", &b.code))?;
-                UnitPath { street_id: street, ..Default::default() }
+                UnitPath {
+                    street_id: street,
+                    ..Default::default()
+                }
             }
         };
         rows.push(vec![
@@ -178,7 +250,19 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
     insert_rows(
         tx,
         "buildings",
-        &["street_id", "community_id", "grid_id", "micro_grid_id", "code", "name", "address", "kind", "floors", "lat", "lng"],
+        &[
+            "street_id",
+            "community_id",
+            "grid_id",
+            "micro_grid_id",
+            "code",
+            "name",
+            "address",
+            "kind",
+            "floors",
+            "lat",
+            "lng",
+        ],
         &rows,
     )
     .await?;
@@ -189,8 +273,15 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
 
     let mut rows = Vec::new();
     for u in &data.units {
-        let (bid, p) = codes.place(Level::Building, &u.building_code).ok_or_else(|| missing("building", &u.building_code))?;
-        rows.push(vec![Value::from(p.street_id), Value::from(bid), Value::from(u.code.as_str()), Value::from(u.name.as_str())]);
+        let (bid, p) = codes
+            .place(Level::Building, &u.building_code)
+            .ok_or_else(|| missing("building", &u.building_code))?;
+        rows.push(vec![
+            Value::from(p.street_id),
+            Value::from(bid),
+            Value::from(u.code.as_str()),
+            Value::from(u.name.as_str()),
+        ]);
     }
     insert_rows(tx, "units", &["street_id", "building_id", "code", "name"], &rows).await?;
     written.push(("units", rows.len()));
@@ -212,8 +303,22 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
             Value::from(h.room.as_str()),
         ]);
     }
-    insert_rows(tx, "households", &["street_id", "community_id", "grid_id", "micro_grid_id", "building_id", "unit_id", "code", "room"], &rows)
-        .await?;
+    insert_rows(
+        tx,
+        "households",
+        &[
+            "street_id",
+            "community_id",
+            "grid_id",
+            "micro_grid_id",
+            "building_id",
+            "unit_id",
+            "code",
+            "room",
+        ],
+        &rows,
+    )
+    .await?;
     written.push(("households", rows.len()));
     if !rows.is_empty() {
         codes = self::codes(tx).await?;
@@ -221,7 +326,10 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
 
     let mut rows = Vec::new();
     for r in &data.residents {
-        let (hid, p) = *codes.households.get(&r.household_code).ok_or_else(|| missing("household", &r.household_code))?;
+        let (hid, p) = *codes
+            .households
+            .get(&r.household_code)
+            .ok_or_else(|| missing("household", &r.household_code))?;
         rows.push(vec![
             Value::from(p.street_id),
             Value::from(p.community_id),
@@ -239,7 +347,19 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
     insert_rows(
         tx,
         "residents",
-        &["street_id", "community_id", "grid_id", "micro_grid_id", "building_id", "household_id", "name", "gender", "birth_year", "phone", "relation"],
+        &[
+            "street_id",
+            "community_id",
+            "grid_id",
+            "micro_grid_id",
+            "building_id",
+            "household_id",
+            "name",
+            "gender",
+            "birth_year",
+            "phone",
+            "relation",
+        ],
         &rows,
     )
     .await?;
@@ -266,7 +386,13 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
             Value::from(home.map(|(id, _)| id)),
         ]);
     }
-    insert_rows(tx, "people", &["street_id", "code", "name", "gender", "phone", "party_member", "household_id"], &rows).await?;
+    insert_rows(
+        tx,
+        "people",
+        &["street_id", "code", "name", "gender", "phone", "party_member", "household_id"],
+        &rows,
+    )
+    .await?;
     written.push(("people", rows.len()));
     if !rows.is_empty() {
         codes = self::codes(tx).await?;
@@ -274,8 +400,13 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
 
     let mut rows = Vec::new();
     for p in &data.posts {
-        let (person_id, _) = *codes.people.get(&p.person_code).ok_or_else(|| missing("person", &p.person_code))?;
-        let (unit_id, path) = codes.place(p.level, &p.unit_code).ok_or_else(|| missing(p.level.as_str(), &p.unit_code))?;
+        let (person_id, _) = *codes
+            .people
+            .get(&p.person_code)
+            .ok_or_else(|| missing("person", &p.person_code))?;
+        let (unit_id, path) = codes
+            .place(p.level, &p.unit_code)
+            .ok_or_else(|| missing(p.level.as_str(), &p.unit_code))?;
         rows.push(vec![
             Value::from(path.street_id),
             Value::from(person_id),
@@ -293,14 +424,28 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
     insert_rows(
         tx,
         "posts",
-        &["street_id", "person_id", "role", "level", "unit_id", "community_id", "grid_id", "micro_grid_id", "building_id", "starts_on", "ends_on"],
+        &[
+            "street_id",
+            "person_id",
+            "role",
+            "level",
+            "unit_id",
+            "community_id",
+            "grid_id",
+            "micro_grid_id",
+            "building_id",
+            "starts_on",
+            "ends_on",
+        ],
         &rows,
     )
     .await?;
     written.push(("posts", rows.len()));
 
     for o in &data.party_orgs {
-        let (unit_id, path) = codes.place(o.level, &o.unit_code).ok_or_else(|| missing(o.level.as_str(), &o.unit_code))?;
+        let (unit_id, path) = codes
+            .place(o.level, &o.unit_code)
+            .ok_or_else(|| missing(o.level.as_str(), &o.unit_code))?;
         let parent = match &o.parent_code {
             Some(pc) => Some(codes.party_orgs.get(pc).ok_or_else(|| missing("party organisation", pc))?.0),
             None => None,
@@ -324,12 +469,24 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
 
     let mut rows = Vec::new();
     for m in &data.party_members {
-        let (person_id, street_id) = *codes.people.get(&m.person_code).ok_or_else(|| missing("person", &m.person_code))?;
-        let (org_id, _) = *codes.party_orgs.get(&m.party_org_code).ok_or_else(|| missing("party organisation", &m.party_org_code))?;
-        let (community_id, _) =
-            codes.place(Level::Community, &m.community_code).ok_or_else(|| missing("community", &m.community_code))?;
+        let (person_id, street_id) = *codes
+            .people
+            .get(&m.person_code)
+            .ok_or_else(|| missing("person", &m.person_code))?;
+        let (org_id, _) = *codes
+            .party_orgs
+            .get(&m.party_org_code)
+            .ok_or_else(|| missing("party organisation", &m.party_org_code))?;
+        let (community_id, _) = codes
+            .place(Level::Community, &m.community_code)
+            .ok_or_else(|| missing("community", &m.community_code))?;
         let micro_grid_id = match &m.micro_grid_code {
-            Some(code) => Some(codes.place(Level::MicroGrid, code).ok_or_else(|| missing("micro_grid", code))?.0),
+            Some(code) => Some(
+                codes
+                    .place(Level::MicroGrid, code)
+                    .ok_or_else(|| missing("micro_grid", code))?
+                    .0,
+            ),
             None => None,
         };
         rows.push(vec![
@@ -341,13 +498,27 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
             Value::from(m.registered_on.to_string()),
         ]);
     }
-    insert_rows(tx, "party_members", &["street_id", "person_id", "party_org_id", "community_id", "micro_grid_id", "registered_on"], &rows)
-        .await?;
+    insert_rows(
+        tx,
+        "party_members",
+        &[
+            "street_id",
+            "person_id",
+            "party_org_id",
+            "community_id",
+            "micro_grid_id",
+            "registered_on",
+        ],
+        &rows,
+    )
+    .await?;
     written.push(("party_members", rows.len()));
 
     let mut members = Vec::new();
     for t in &data.teams {
-        let (unit_id, path) = codes.place(t.level, &t.unit_code).ok_or_else(|| missing(t.level.as_str(), &t.unit_code))?;
+        let (unit_id, path) = codes
+            .place(t.level, &t.unit_code)
+            .ok_or_else(|| missing(t.level.as_str(), &t.unit_code))?;
         let leader = match &t.leader_code {
             Some(l) => Some(codes.people.get(l).ok_or_else(|| missing("person", l))?.0),
             None => None,
@@ -378,7 +549,9 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
 
     let mut rows = Vec::new();
     for e in &data.enterprises {
-        let (mid, p) = codes.place(Level::MicroGrid, &e.micro_grid_code).ok_or_else(|| missing("micro_grid", &e.micro_grid_code))?;
+        let (mid, p) = codes
+            .place(Level::MicroGrid, &e.micro_grid_code)
+            .ok_or_else(|| missing("micro_grid", &e.micro_grid_code))?;
         rows.push(vec![
             Value::from(p.street_id),
             Value::from(mid),
@@ -387,7 +560,13 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
             Value::from(e.industry.as_str()),
         ]);
     }
-    insert_rows(tx, "enterprises", &["street_id", "micro_grid_id", "code", "name", "industry"], &rows).await?;
+    insert_rows(
+        tx,
+        "enterprises",
+        &["street_id", "micro_grid_id", "code", "name", "industry"],
+        &rows,
+    )
+    .await?;
     written.push(("enterprises", rows.len()));
 
     if !data.duties.is_empty() || !data.work_items.is_empty() {
@@ -395,13 +574,25 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
         let rows: Vec<_> = data
             .duties
             .iter()
-            .map(|d| vec![Value::from(street_id), Value::from(d.role.as_str()), Value::from(d.title.as_str())])
+            .map(|d| {
+                vec![
+                    Value::from(street_id),
+                    Value::from(d.role.as_str()),
+                    Value::from(d.title.as_str()),
+                ]
+            })
             .collect();
         insert_rows(tx, "duties", &["street_id", "role", "title"], &rows).await?;
         let rows: Vec<_> = data
             .work_items
             .iter()
-            .map(|w| vec![Value::from(street_id), Value::from(w.category.as_str()), Value::from(w.item.as_str())])
+            .map(|w| {
+                vec![
+                    Value::from(street_id),
+                    Value::from(w.category.as_str()),
+                    Value::from(w.item.as_str()),
+                ]
+            })
             .collect();
         insert_rows(tx, "work_items", &["street_id", "category", "item"], &rows).await?;
     }
@@ -413,7 +604,10 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
 /// The street a data set is about: its street record, else the street of its first area.
 fn street_of(codes: &Codes, data: &StreetData) -> Result<i64> {
     if let Some(s) = data.areas.iter().find(|a| a.level == Level::Street) {
-        return codes.place(Level::Street, &s.code).map(|(id, _)| id).ok_or_else(|| missing("street", &s.code));
+        return codes
+            .place(Level::Street, &s.code)
+            .map(|(id, _)| id)
+            .ok_or_else(|| missing("street", &s.code));
     }
     if let Some(a) = data.areas.first() {
         if let Some((_, _, p)) = codes.places.get(&a.code) {

@@ -7,13 +7,29 @@ use crate::on;
 
 pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/sqlite/0001_foundation.sql")),
-    (2, "participation", include_str!("../migrations/sqlite/0002_participation.sql")),
-    (3, "partition_proposals", include_str!("../migrations/sqlite/0003_partition_proposals.sql")),
+    (
+        2,
+        "participation",
+        include_str!("../migrations/sqlite/0002_participation.sql"),
+    ),
+    (
+        3,
+        "partition_proposals",
+        include_str!("../migrations/sqlite/0003_partition_proposals.sql"),
+    ),
 ];
 pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
-    (2, "participation", include_str!("../migrations/postgres/0002_participation.sql")),
-    (3, "partition_proposals", include_str!("../migrations/postgres/0003_partition_proposals.sql")),
+    (
+        2,
+        "participation",
+        include_str!("../migrations/postgres/0002_participation.sql"),
+    ),
+    (
+        3,
+        "partition_proposals",
+        include_str!("../migrations/postgres/0003_partition_proposals.sql"),
+    ),
 ];
 
 impl Db {
@@ -24,11 +40,13 @@ impl Db {
             Db::Postgres(_) => MIGRATIONS_POSTGRES,
         };
         let mut tx = self.write().await?;
-        on!(&mut tx, |c| sqlx::query(
+        on!(&mut tx, |c| {
+            sqlx::query(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)"
         )
         .execute(c)
-        .await.map(|r| r.rows_affected()))?;
+        .await.map(|r| r.rows_affected())
+        })?;
         tx.commit().await?;
         let mut ran = 0;
         for (version, name, sql) in set {
@@ -38,13 +56,19 @@ impl Db {
             }
             // Two instances starting together on PostgreSQL both see the version missing; the
             // primary key on schema_migrations makes the second one fail and roll back.
-            on!(&mut tx, |c| sqlx::raw_sql(sqlx::AssertSqlSafe(*sql)).execute(c).await.map(|r| r.rows_affected()))?;
-            on!(&mut tx, |c| sqlx::query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)")
-                .bind(version)
-                .bind(*name)
-                .bind(now_ms())
+            on!(&mut tx, |c| sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
                 .execute(c)
-                .await.map(|r| r.rows_affected()))?;
+                .await
+                .map(|r| r.rows_affected()))?;
+            on!(&mut tx, |c| sqlx::query(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)"
+            )
+            .bind(version)
+            .bind(*name)
+            .bind(now_ms())
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
             tx.commit().await?;
             ran += 1;
         }
@@ -53,9 +77,11 @@ impl Db {
 }
 
 async fn applied(tx: &mut Tx, version: i64) -> Result<bool> {
-    let n: i64 = on!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM schema_migrations WHERE version = $1")
-        .bind(version)
-        .fetch_one(c)
-        .await)?;
+    let n: i64 = on!(tx, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM schema_migrations WHERE version = $1"
+    )
+    .bind(version)
+    .fetch_one(c)
+    .await)?;
     Ok(n > 0)
 }

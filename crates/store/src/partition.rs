@@ -39,8 +39,21 @@ pub async fn buildings_for(tx: &mut Tx, street_id: i64, grid_ids: &[i64]) -> Res
          FROM buildings b WHERE b.street_id = $1 AND (b.grid_id IN ({}) OR b.grid_id IS NULL) ORDER BY b.code",
         id_list(grid_ids)
     );
-    type Row = (i64, Option<i64>, Option<i64>, Option<i64>, String, String, Option<f64>, Option<f64>, i64);
-    let rows: Vec<Row> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(street_id).fetch_all(c).await)?;
+    type Row = (
+        i64,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        String,
+        String,
+        Option<f64>,
+        Option<f64>,
+        i64,
+    );
+    let rows: Vec<Row> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(street_id)
+        .fetch_all(c)
+        .await)?;
     Ok(rows
         .into_iter()
         .map(|r| BuildingLoad {
@@ -59,10 +72,12 @@ pub async fn buildings_for(tx: &mut Tx, street_id: i64, grid_ids: &[i64]) -> Res
 
 /// Every area code under `prefix-` (retired ones included): codes are never given twice.
 pub async fn codes_under(tx: &mut Tx, prefix: &str) -> Result<Vec<String>> {
-    Ok(on!(tx, |c| sqlx::query_scalar("SELECT code FROM areas WHERE code LIKE $1 ORDER BY code")
-        .bind(format!("{prefix}-%"))
-        .fetch_all(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_scalar(
+        "SELECT code FROM areas WHERE code LIKE $1 ORDER BY code"
+    )
+    .bind(format!("{prefix}-%"))
+    .fetch_all(c)
+    .await)?)
 }
 
 /// Locks the rows of these areas until the transaction ends, so two divisions of the same
@@ -72,8 +87,13 @@ pub async fn lock_areas(tx: &mut Tx, ids: &[i64]) -> Result<()> {
     if tx.backend() == Backend::Postgres && !ids.is_empty() {
         let mut sorted = ids.to_vec();
         sorted.sort_unstable();
-        let sql = format!("SELECT id FROM areas WHERE id IN ({}) ORDER BY id FOR UPDATE", id_list(&sorted));
-        let _: Vec<i64> = on!(tx, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).fetch_all(c).await)?;
+        let sql = format!(
+            "SELECT id FROM areas WHERE id IN ({}) ORDER BY id FOR UPDATE",
+            id_list(&sorted)
+        );
+        let _: Vec<i64> = on!(tx, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+            .fetch_all(c)
+            .await)?;
     }
     Ok(())
 }
@@ -123,7 +143,20 @@ pub struct Proposal {
 }
 
 type Json = sqlx::types::Json<serde_json::Value>;
-type ProposalRow = (i64, i64, i64, String, Json, String, Option<Json>, Option<Json>, Option<i64>, i64, Option<i64>, Option<i64>);
+type ProposalRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    Json,
+    String,
+    Option<Json>,
+    Option<Json>,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+);
 
 fn proposal_row(r: ProposalRow) -> Proposal {
     Proposal {
@@ -143,19 +176,33 @@ fn proposal_row(r: ProposalRow) -> Proposal {
 }
 
 pub async fn proposal(tx: &mut Tx, id: i64) -> Result<Proposal> {
-    let row: Option<ProposalRow> = on!(tx, |c| sqlx::query_as(
+    let row: Option<ProposalRow> = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT id, street_id, area_id, status, params, fingerprint, data, outcome, created_by, created_at, decided_by, decided_at \
          FROM partition_proposals WHERE id = $1"
     )
     .bind(id)
     .fetch_optional(c)
-    .await)?;
+    .await
+    })?;
     row.map(proposal_row).ok_or(StoreError::NotFound)
 }
 
 /// Proposals of one street, newest first, without their data.
 pub async fn proposals(tx: &mut Tx, street_id: i64, limit: i64) -> Result<Vec<Proposal>> {
-    type Row = (i64, i64, i64, String, Json, String, Option<Json>, Option<i64>, i64, Option<i64>, Option<i64>);
+    type Row = (
+        i64,
+        i64,
+        i64,
+        String,
+        Json,
+        String,
+        Option<Json>,
+        Option<i64>,
+        i64,
+        Option<i64>,
+        Option<i64>,
+    );
     let rows: Vec<Row> = on!(tx, |c| sqlx::query_as(
         "SELECT id, street_id, area_id, status, params, fingerprint, outcome, created_by, created_at, decided_by, decided_at \
          FROM partition_proposals WHERE street_id = $1 ORDER BY id DESC LIMIT $2"
@@ -164,12 +211,22 @@ pub async fn proposals(tx: &mut Tx, street_id: i64, limit: i64) -> Result<Vec<Pr
     .bind(limit)
     .fetch_all(c)
     .await)?;
-    Ok(rows.into_iter().map(|r| proposal_row((r.0, r.1, r.2, r.3, r.4, r.5, None, r.6, r.7, r.8, r.9, r.10))).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| proposal_row((r.0, r.1, r.2, r.3, r.4, r.5, None, r.6, r.7, r.8, r.9, r.10)))
+        .collect())
 }
 
 /// Open → `status` (accepted or discarded), compare-and-set: false when it was no longer open.
-pub async fn decide(tx: &mut Tx, id: i64, status: &str, user_id: Option<i64>, outcome: Option<&serde_json::Value>) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query(
+pub async fn decide(
+    tx: &mut Tx,
+    id: i64,
+    status: &str,
+    user_id: Option<i64>,
+    outcome: Option<&serde_json::Value>,
+) -> Result<bool> {
+    let n = on!(tx, |c| {
+        sqlx::query(
         "UPDATE partition_proposals SET status = $2, decided_by = $3, decided_at = $4, outcome = $5 WHERE id = $1 AND status = 'open'"
     )
     .bind(id)
@@ -179,7 +236,8 @@ pub async fn decide(tx: &mut Tx, id: i64, status: &str, user_id: Option<i64>, ou
     .bind(outcome.map(sqlx::types::Json))
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
@@ -254,12 +312,14 @@ pub async fn move_buildings(tx: &mut Tx, street_id: i64, ids: &[i64], micro_grid
 
 /// Takes a micro-grid out of service (compare-and-set: false when it already was).
 pub async fn retire_micro_grid(tx: &mut Tx, id: i64, today: &str) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE areas SET retired_on = $2 WHERE id = $1 AND level = 'micro_grid' AND retired_on IS NULL")
-        .bind(id)
-        .bind(today)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE areas SET retired_on = $2 WHERE id = $1 AND level = 'micro_grid' AND retired_on IS NULL"
+    )
+    .bind(id)
+    .bind(today)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -291,7 +351,15 @@ pub async fn end_posts_on_micro_grid(tx: &mut Tx, micro_grid_id: i64, last_day: 
     .execute(c)
     .await
     .map(|r| r.rows_affected()))?;
-    Ok(rows.into_iter().map(|r| EndedPost { post_id: r.0, person_id: r.1, person_name: r.2, role: r.3 }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|r| EndedPost {
+            post_id: r.0,
+            person_id: r.1,
+            person_name: r.2,
+            role: r.3,
+        })
+        .collect())
 }
 
 /// Hands what belongs to a retired micro-grid to its successor: enterprises, teams and party
@@ -306,7 +374,12 @@ pub async fn hand_over(tx: &mut Tx, from: i64, to: i64) -> Result<[(&'static str
     .into_iter()
     .enumerate()
     {
-        out[i].1 = on!(tx, |c| sqlx::query(sql).bind(from).bind(to).execute(c).await.map(|r| r.rows_affected()))?;
+        out[i].1 = on!(tx, |c| sqlx::query(sql)
+            .bind(from)
+            .bind(to)
+            .execute(c)
+            .await
+            .map(|r| r.rows_affected()))?;
     }
     Ok(out)
 }
@@ -314,8 +387,10 @@ pub async fn hand_over(tx: &mut Tx, from: i64, to: i64) -> Result<[(&'static str
 /// Party organisations on a micro-grid (its party branch): a division does not dissolve or
 /// merge them — that is the party's decision — so accepting lists them for attention.
 pub async fn party_orgs_on(tx: &mut Tx, micro_grid_id: i64) -> Result<Vec<(i64, String, String)>> {
-    Ok(on!(tx, |c| sqlx::query_as("SELECT id, code, name FROM party_orgs WHERE level = 'micro_grid' AND unit_id = $1 ORDER BY code")
-        .bind(micro_grid_id)
-        .fetch_all(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_as(
+        "SELECT id, code, name FROM party_orgs WHERE level = 'micro_grid' AND unit_id = $1 ORDER BY code"
+    )
+    .bind(micro_grid_id)
+    .fetch_all(c)
+    .await)?)
 }

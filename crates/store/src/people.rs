@@ -42,18 +42,33 @@ impl Post {
 const PERSON: &str = "SELECT id, street_id, code, name, gender, phone, party_member, household_id FROM people";
 type PersonRow = (i64, i64, String, String, String, Option<String>, bool, Option<i64>);
 fn person_row(r: PersonRow) -> Person {
-    Person { id: r.0, street_id: r.1, code: r.2, name: r.3, gender: r.4, phone: r.5, party_member: r.6, household_id: r.7 }
+    Person {
+        id: r.0,
+        street_id: r.1,
+        code: r.2,
+        name: r.3,
+        gender: r.4,
+        phone: r.5,
+        party_member: r.6,
+        household_id: r.7,
+    }
 }
 
 pub async fn person(tx: &mut Tx, id: i64) -> Result<Person> {
-    let row: Option<PersonRow> =
-        on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{PERSON} WHERE id = $1"))).bind(id).fetch_optional(c).await)?;
+    let row: Option<PersonRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{PERSON} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
     row.map(person_row).ok_or(StoreError::NotFound)
 }
 
 pub async fn person_by_code(tx: &mut Tx, code: &str) -> Result<Option<Person>> {
-    let row: Option<PersonRow> =
-        on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!("{PERSON} WHERE code = $1"))).bind(code).fetch_optional(c).await)?;
+    let row: Option<PersonRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{PERSON} WHERE code = $1"
+    )))
+    .bind(code)
+    .fetch_optional(c)
+    .await)?;
     Ok(row.map(person_row))
 }
 
@@ -66,7 +81,17 @@ const POST: &str = "SELECT p.id, p.person_id, p.role, p.level, p.unit_id, \
     LEFT JOIN buildings b ON p.level = 'building' AND b.id = p.unit_id";
 type PostRow = (i64, i64, String, String, i64, String, String, String, Option<String>);
 fn post_row(r: PostRow) -> Post {
-    Post { id: r.0, person_id: r.1, role: r.2, level: r.3, unit_id: r.4, unit_code: r.5, unit_name: r.6, starts_on: r.7, ends_on: r.8 }
+    Post {
+        id: r.0,
+        person_id: r.1,
+        role: r.2,
+        level: r.3,
+        unit_id: r.4,
+        unit_code: r.5,
+        unit_name: r.6,
+        starts_on: r.7,
+        ends_on: r.8,
+    }
 }
 
 /// Every post of a person, current and past, newest first (T5 history).
@@ -83,9 +108,17 @@ pub async fn posts_of(tx: &mut Tx, person_id: i64) -> Result<Vec<Post>> {
 /// Posts held on one unit (current and past), with the holder's name.
 pub async fn posts_on(tx: &mut Tx, level: Level, unit_id: i64) -> Result<Vec<(Post, String)>> {
     let sql = format!("{POST} WHERE p.level = $1 AND p.unit_id = $2 ORDER BY p.role, p.starts_on DESC");
-    let sql = sql.replacen(" FROM posts p", ", (SELECT name FROM people WHERE id = p.person_id) FROM posts p", 1);
+    let sql = sql.replacen(
+        " FROM posts p",
+        ", (SELECT name FROM people WHERE id = p.person_id) FROM posts p",
+        1,
+    );
     let rows: Vec<(i64, i64, String, String, i64, String, String, String, Option<String>, String)> =
-        on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(level.as_str()).bind(unit_id).fetch_all(c).await)?;
+        on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(level.as_str())
+            .bind(unit_id)
+            .fetch_all(c)
+            .await)?;
     Ok(rows
         .into_iter()
         .map(|r| (post_row((r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8)), r.9))
@@ -94,16 +127,24 @@ pub async fn posts_on(tx: &mut Tx, level: Level, unit_id: i64) -> Result<Vec<(Po
 
 /// The active posts of a person as permission grants.
 pub async fn grants(tx: &mut Tx, person_id: i64, today: &str) -> Result<Vec<Grant>> {
-    let rows: Vec<(String, String, i64)> = on!(tx, |c| sqlx::query_as(
+    let rows: Vec<(String, String, i64)> = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT role, level, unit_id FROM posts WHERE person_id = $1 AND starts_on <= $2 AND (ends_on IS NULL OR ends_on >= $2)"
     )
     .bind(person_id)
     .bind(today)
     .fetch_all(c)
-    .await)?;
+    .await
+    })?;
     Ok(rows
         .into_iter()
-        .filter_map(|(role, level, unit_id)| Some(Grant { role: Role::parse(&role)?, level: Level::parse(&level)?, unit_id }))
+        .filter_map(|(role, level, unit_id)| {
+            Some(Grant {
+                role: Role::parse(&role)?,
+                level: Level::parse(&level)?,
+                unit_id,
+            })
+        })
         .collect())
 }
 
@@ -116,15 +157,21 @@ pub async fn search_people(tx: &mut Tx, scope: &Scope, q: &str, page: i64, per_p
         "(LOWER(x.name) LIKE $1 OR LOWER(x.code) LIKE $1) AND (EXISTS (SELECT 1 FROM posts p WHERE p.person_id = x.id AND {in_posts}) \
          OR EXISTS (SELECT 1 FROM households h WHERE h.id = x.household_id AND {in_homes}))"
     );
-    let total: i64 = on!(tx, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!("SELECT COUNT(*) FROM people x WHERE {where_}")))
-        .bind(&like)
-        .fetch_one(c)
-        .await)?;
+    let total: i64 = on!(tx, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+        "SELECT COUNT(*) FROM people x WHERE {where_}"
+    )))
+    .bind(&like)
+    .fetch_one(c)
+    .await)?;
     let sql = format!(
         "SELECT x.id, x.street_id, x.code, x.name, x.gender, x.phone, x.party_member, x.household_id FROM people x WHERE {where_} ORDER BY x.code LIMIT $2 OFFSET $3"
     );
-    let rows: Vec<PersonRow> =
-        on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone())).bind(&like).bind(per_page).bind((page - 1) * per_page).fetch_all(c).await)?;
+    let rows: Vec<PersonRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(&like)
+        .bind(per_page)
+        .bind((page - 1) * per_page)
+        .fetch_all(c)
+        .await)?;
     Ok((rows.into_iter().map(person_row).collect(), total))
 }
 
@@ -136,7 +183,10 @@ pub async fn person_in_scope(tx: &mut Tx, scope: &Scope, person_id: i64) -> Resu
         scope::filter(scope, "p", true),
         scope::filter(scope, "h", true)
     );
-    let n: i64 = on!(tx, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone())).bind(person_id).fetch_one(c).await)?;
+    let n: i64 = on!(tx, |c| sqlx::query_scalar(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(person_id)
+        .fetch_one(c)
+        .await)?;
     Ok(n > 0)
 }
 
@@ -153,16 +203,27 @@ pub struct PartyOrg {
 }
 
 pub async fn party_orgs(tx: &mut Tx, street_id: i64) -> Result<Vec<PartyOrg>> {
-    let rows: Vec<(i64, String, String, String, Option<i64>, String, i64, i64)> = on!(tx, |c| sqlx::query_as(
+    let rows: Vec<(i64, String, String, String, Option<i64>, String, i64, i64)> = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT o.id, o.code, o.name, o.kind, o.parent_id, o.level, o.unit_id, \
          (SELECT COUNT(*) FROM party_members m WHERE m.party_org_id = o.id) FROM party_orgs o WHERE o.street_id = $1 ORDER BY o.code"
     )
     .bind(street_id)
     .fetch_all(c)
-    .await)?;
+    .await
+    })?;
     Ok(rows
         .into_iter()
-        .map(|r| PartyOrg { id: r.0, code: r.1, name: r.2, kind: r.3, parent_id: r.4, level: r.5, unit_id: r.6, members: r.7 })
+        .map(|r| PartyOrg {
+            id: r.0,
+            code: r.1,
+            name: r.2,
+            kind: r.3,
+            parent_id: r.4,
+            level: r.5,
+            unit_id: r.6,
+            members: r.7,
+        })
         .collect())
 }
 
@@ -188,34 +249,49 @@ pub async fn teams(tx: &mut Tx, street_id: i64) -> Result<Vec<Team>> {
     .await)?;
     Ok(rows
         .into_iter()
-        .map(|r| Team { id: r.0, code: r.1, name: r.2, kind: r.3, level: r.4, unit_id: r.5, leader: r.6, members: r.7 })
+        .map(|r| Team {
+            id: r.0,
+            code: r.1,
+            name: r.2,
+            kind: r.3,
+            level: r.4,
+            unit_id: r.5,
+            leader: r.6,
+            members: r.7,
+        })
         .collect())
 }
 
 /// Teams a person belongs to.
 pub async fn teams_of(tx: &mut Tx, person_id: i64) -> Result<Vec<(String, String, String)>> {
-    Ok(on!(tx, |c| sqlx::query_as(
+    Ok(on!(tx, |c| {
+        sqlx::query_as(
         "SELECT t.code, t.name, t.kind FROM teams t JOIN team_members m ON m.team_id = t.id WHERE m.person_id = $1 ORDER BY t.code"
     )
     .bind(person_id)
     .fetch_all(c)
-    .await)?)
+    .await
+    })?)
 }
 
 /// T7 duty list per role.
 pub async fn duties(tx: &mut Tx, street_id: i64) -> Result<Vec<(String, String)>> {
-    Ok(on!(tx, |c| sqlx::query_as("SELECT role, title FROM duties WHERE street_id = $1 ORDER BY role, id")
-        .bind(street_id)
-        .fetch_all(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_as(
+        "SELECT role, title FROM duties WHERE street_id = $1 ORDER BY role, id"
+    )
+    .bind(street_id)
+    .fetch_all(c)
+    .await)?)
 }
 
 /// T7 work items entering the grid, by category.
 pub async fn work_items(tx: &mut Tx, street_id: i64) -> Result<Vec<(String, String)>> {
-    Ok(on!(tx, |c| sqlx::query_as("SELECT category, item FROM work_items WHERE street_id = $1 ORDER BY id")
-        .bind(street_id)
-        .fetch_all(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_as(
+        "SELECT category, item FROM work_items WHERE street_id = $1 ORDER BY id"
+    )
+    .bind(street_id)
+    .fetch_all(c)
+    .await)?)
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,12 +303,21 @@ pub struct Enterprise {
 }
 
 pub async fn enterprises_in(tx: &mut Tx, micro_grid_id: i64) -> Result<Vec<Enterprise>> {
-    let rows: Vec<(i64, String, String, String)> =
-        on!(tx, |c| sqlx::query_as("SELECT id, code, name, industry FROM enterprises WHERE micro_grid_id = $1 ORDER BY code")
-            .bind(micro_grid_id)
-            .fetch_all(c)
-            .await)?;
-    Ok(rows.into_iter().map(|r| Enterprise { id: r.0, code: r.1, name: r.2, industry: r.3 }).collect())
+    let rows: Vec<(i64, String, String, String)> = on!(tx, |c| sqlx::query_as(
+        "SELECT id, code, name, industry FROM enterprises WHERE micro_grid_id = $1 ORDER BY code"
+    )
+    .bind(micro_grid_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| Enterprise {
+            id: r.0,
+            code: r.1,
+            name: r.2,
+            industry: r.3,
+        })
+        .collect())
 }
 
 /// Staffing per unit for the coverage check: (role, level, unit_id, person_id, person name) of

@@ -7,7 +7,11 @@ use onegrid_domain::territory::Level;
 /// A WHERE fragment for a table that carries the path columns (`street_id`, `community_id`,
 /// `grid_id`, `micro_grid_id`, `building_id`), optionally behind a table alias.
 pub fn filter(scope: &Scope, alias: &str, has_building: bool) -> String {
-    let p = if alias.is_empty() { String::new() } else { format!("{alias}.") };
+    let p = if alias.is_empty() {
+        String::new()
+    } else {
+        format!("{alias}.")
+    };
     let mut parts = Vec::new();
     for (level, col) in [
         (Level::Street, "street_id"),
@@ -27,7 +31,11 @@ pub fn filter(scope: &Scope, alias: &str, has_building: bool) -> String {
             parts.push(format!("{p}{col} IN ({list})"));
         }
     }
-    if parts.is_empty() { "1 = 0".to_string() } else { format!("({})", parts.join(" OR ")) }
+    if parts.is_empty() {
+        "1 = 0".to_string()
+    } else {
+        format!("({})", parts.join(" OR "))
+    }
 }
 
 #[cfg(test)]

@@ -35,7 +35,13 @@ pub struct Task {
 
 impl Task {
     pub fn path(&self) -> UnitPath {
-        UnitPath { street_id: self.street_id, community_id: Some(self.community_id), grid_id: self.grid_id, micro_grid_id: self.micro_grid_id, building_id: None }
+        UnitPath {
+            street_id: self.street_id,
+            community_id: Some(self.community_id),
+            grid_id: self.grid_id,
+            micro_grid_id: self.micro_grid_id,
+            building_id: None,
+        }
     }
 }
 
@@ -44,27 +50,33 @@ const TASK: &str = "SELECT id, street_id, community_id, grid_id, micro_grid_id, 
 
 async fn tasks_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Task>> {
     let sql = format!("{TASK} {tail}");
-    Ok(fetch_mapped!(tx, binds.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)), |r| Task {
-        id: r.try_get(0usize)?,
-        street_id: r.try_get(1usize)?,
-        community_id: r.try_get(2usize)?,
-        grid_id: r.try_get(3usize)?,
-        micro_grid_id: r.try_get(4usize)?,
-        title: r.try_get(5usize)?,
-        content: r.try_get(6usize)?,
-        place: r.try_get(7usize)?,
-        starts_at: r.try_get(8usize)?,
-        ends_at: r.try_get(9usize)?,
-        capacity: r.try_get(10usize)?,
-        claimed: r.try_get(11usize)?,
-        points: r.try_get(12usize)?,
-        category: r.try_get(13usize)?,
-        skills: r.try_get::<sqlx::types::Json<Vec<String>>, _>(14usize)?.0,
-        status: r.try_get(15usize)?,
-        case_id: r.try_get(16usize)?,
-        organiser_id: r.try_get(17usize)?,
-        created_at: r.try_get(18usize)?,
-    })?)
+    Ok(fetch_mapped!(
+        tx,
+        binds
+            .iter()
+            .fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)),
+        |r| Task {
+            id: r.try_get(0usize)?,
+            street_id: r.try_get(1usize)?,
+            community_id: r.try_get(2usize)?,
+            grid_id: r.try_get(3usize)?,
+            micro_grid_id: r.try_get(4usize)?,
+            title: r.try_get(5usize)?,
+            content: r.try_get(6usize)?,
+            place: r.try_get(7usize)?,
+            starts_at: r.try_get(8usize)?,
+            ends_at: r.try_get(9usize)?,
+            capacity: r.try_get(10usize)?,
+            claimed: r.try_get(11usize)?,
+            points: r.try_get(12usize)?,
+            category: r.try_get(13usize)?,
+            skills: r.try_get::<sqlx::types::Json<Vec<String>>, _>(14usize)?.0,
+            status: r.try_get(15usize)?,
+            case_id: r.try_get(16usize)?,
+            organiser_id: r.try_get(17usize)?,
+            created_at: r.try_get(18usize)?,
+        }
+    )?)
 }
 
 pub async fn insert_task(tx: &mut Tx, path: &UnitPath, t: &NewTask, organiser: i64) -> Result<i64> {
@@ -95,47 +107,66 @@ pub async fn insert_task(tx: &mut Tx, path: &UnitPath, t: &NewTask, organiser: i
 }
 
 pub async fn task(tx: &mut Tx, id: i64) -> Result<Task> {
-    tasks_where(tx, "WHERE id = $1", &[id]).await?.pop().ok_or(StoreError::NotFound)
+    tasks_where(tx, "WHERE id = $1", &[id])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// Open tasks of a community that have not ended, soonest first (what residents may claim).
 pub async fn open_tasks(tx: &mut Tx, community_id: i64, now: i64) -> Result<Vec<Task>> {
-    tasks_where(tx, "WHERE community_id = $1 AND status = 'open' AND ends_at > $2 ORDER BY starts_at, id LIMIT 200", &[community_id, now]).await
+    tasks_where(
+        tx,
+        "WHERE community_id = $1 AND status = 'open' AND ends_at > $2 ORDER BY starts_at, id LIMIT 200",
+        &[community_id, now],
+    )
+    .await
 }
 
 /// Tasks in the scope (staff), newest first.
 pub async fn tasks_in_scope(tx: &mut Tx, scope: &Scope, limit: i64) -> Result<Vec<Task>> {
     let filter = scope::filter(scope, "", false);
-    tasks_where(tx, &format!("WHERE {filter} ORDER BY starts_at DESC, id DESC LIMIT $1"), &[limit]).await
+    tasks_where(
+        tx,
+        &format!("WHERE {filter} ORDER BY starts_at DESC, id DESC LIMIT $1"),
+        &[limit],
+    )
+    .await
 }
 
 /// Takes a place if the task is open and not full.
 pub async fn take_place(tx: &mut Tx, task_id: i64) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE volunteer_tasks SET claimed = claimed + 1 WHERE id = $1 AND status = 'open' AND claimed < capacity")
-        .bind(task_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE volunteer_tasks SET claimed = claimed + 1 WHERE id = $1 AND status = 'open' AND claimed < capacity"
+    )
+    .bind(task_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 pub async fn free_place(tx: &mut Tx, task_id: i64) -> Result<()> {
-    on!(tx, |c| sqlx::query("UPDATE volunteer_tasks SET claimed = claimed - 1 WHERE id = $1 AND claimed > 0")
-        .bind(task_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on!(tx, |c| sqlx::query(
+        "UPDATE volunteer_tasks SET claimed = claimed - 1 WHERE id = $1 AND claimed > 0"
+    )
+    .bind(task_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
 pub async fn set_task_status(tx: &mut Tx, task_id: i64, from: &str, to: &str) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE volunteer_tasks SET status = $3 WHERE id = $1 AND status = $2")
-        .bind(task_id)
-        .bind(from)
-        .bind(to)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE volunteer_tasks SET status = $3 WHERE id = $1 AND status = $2"
+    )
+    .bind(task_id)
+    .bind(from)
+    .bind(to)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -167,34 +198,47 @@ const CLAIM: &str = "SELECT c.id, c.street_id, c.task_id, t.title, c.person_id, 
 
 async fn claims_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Claim>> {
     let sql = format!("{CLAIM} {tail}");
-    Ok(fetch_mapped!(tx, binds.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)), |r| Claim {
-        id: r.try_get(0usize)?,
-        street_id: r.try_get(1usize)?,
-        task_id: r.try_get(2usize)?,
-        task_title: r.try_get(3usize)?,
-        person_id: r.try_get(4usize)?,
-        person_name: r.try_get(5usize)?,
-        status: r.try_get(6usize)?,
-        claimed_at: r.try_get(7usize)?,
-        withdrawn_at: r.try_get(8usize)?,
-        checked_in_at: r.try_get(9usize)?,
-        checked_out_at: r.try_get(10usize)?,
-        confirmed_by: r.try_get(11usize)?,
-        confirmed_at: r.try_get(12usize)?,
-        minutes: r.try_get(13usize)?,
-        evaluated_by: r.try_get(14usize)?,
-        evaluated_at: r.try_get(15usize)?,
-        rating: r.try_get(16usize)?,
-        award_id: r.try_get(17usize)?,
-    })?)
+    Ok(fetch_mapped!(
+        tx,
+        binds
+            .iter()
+            .fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)),
+        |r| Claim {
+            id: r.try_get(0usize)?,
+            street_id: r.try_get(1usize)?,
+            task_id: r.try_get(2usize)?,
+            task_title: r.try_get(3usize)?,
+            person_id: r.try_get(4usize)?,
+            person_name: r.try_get(5usize)?,
+            status: r.try_get(6usize)?,
+            claimed_at: r.try_get(7usize)?,
+            withdrawn_at: r.try_get(8usize)?,
+            checked_in_at: r.try_get(9usize)?,
+            checked_out_at: r.try_get(10usize)?,
+            confirmed_by: r.try_get(11usize)?,
+            confirmed_at: r.try_get(12usize)?,
+            minutes: r.try_get(13usize)?,
+            evaluated_by: r.try_get(14usize)?,
+            evaluated_at: r.try_get(15usize)?,
+            rating: r.try_get(16usize)?,
+            award_id: r.try_get(17usize)?,
+        }
+    )?)
 }
 
 pub async fn claim(tx: &mut Tx, id: i64) -> Result<Claim> {
-    claims_where(tx, "WHERE c.id = $1", &[id]).await?.pop().ok_or(StoreError::NotFound)
+    claims_where(tx, "WHERE c.id = $1", &[id])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn claim_of(tx: &mut Tx, task_id: i64, person_id: i64) -> Result<Option<Claim>> {
-    Ok(claims_where(tx, "WHERE c.task_id = $1 AND c.person_id = $2", &[task_id, person_id]).await?.pop())
+    Ok(
+        claims_where(tx, "WHERE c.task_id = $1 AND c.person_id = $2", &[task_id, person_id])
+            .await?
+            .pop(),
+    )
 }
 
 pub async fn claims_of_task(tx: &mut Tx, task_id: i64) -> Result<Vec<Claim>> {
@@ -202,7 +246,12 @@ pub async fn claims_of_task(tx: &mut Tx, task_id: i64) -> Result<Vec<Claim>> {
 }
 
 pub async fn claims_of_person(tx: &mut Tx, person_id: i64) -> Result<Vec<Claim>> {
-    claims_where(tx, "WHERE c.person_id = $1 ORDER BY t.starts_at DESC, c.id DESC LIMIT 500", &[person_id]).await
+    claims_where(
+        tx,
+        "WHERE c.person_id = $1 ORDER BY t.starts_at DESC, c.id DESC LIMIT 500",
+        &[person_id],
+    )
+    .await
 }
 
 /// A new claim; `Conflict` when the person already has one on the task.
@@ -221,14 +270,16 @@ pub async fn insert_claim(tx: &mut Tx, street_id: i64, task_id: i64, person_id: 
 
 /// A withdrawn claim taken up again.
 pub async fn reclaim(tx: &mut Tx, claim_id: i64) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query(
+    let n = on!(tx, |c| {
+        sqlx::query(
         "UPDATE volunteer_claims SET status = 'claimed', claimed_at = $2, withdrawn_at = NULL WHERE id = $1 AND status = 'withdrawn'"
     )
     .bind(claim_id)
     .bind(now_ms())
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 

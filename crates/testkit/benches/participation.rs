@@ -78,8 +78,19 @@ async fn setup(t: &TestApp) -> Setup {
             amounts.push((month.start_ms() + 10 * 3_600_000, 10_000));
         }
         for (at, amount) in amounts {
-            let m = Movement { from: Account::issuing(east, Currency::GridPoints), to: Account::personal(*p, Currency::GridPoints), amount, reason: Reason::Award };
-            let info = EntryInfo { community_id: Some(east), rule: Some("public_welfare"), note: "bench", at: Some(at), ..Default::default() };
+            let m = Movement {
+                from: Account::issuing(east, Currency::GridPoints),
+                to: Account::personal(*p, Currency::GridPoints),
+                amount,
+                reason: Reason::Award,
+            };
+            let info = EntryInfo {
+                community_id: Some(east),
+                rule: Some("public_welfare"),
+                note: "bench",
+                at: Some(at),
+                ..Default::default()
+            };
             ledger::post(&mut tx, street, &m, &info).await.unwrap().unwrap();
         }
     }
@@ -91,7 +102,10 @@ async fn setup(t: &TestApp) -> Setup {
     let mut redeemers = Vec::new();
     for i in 0..REDEEMERS {
         let u = format!("bench{i:02}");
-        t.app.add_user(&u, fixture::PASSWORD, Some(&format!("B-{i:05}")), false).await.unwrap();
+        t.app
+            .add_user(&u, fixture::PASSWORD, Some(&format!("B-{i:05}")), false)
+            .await
+            .unwrap();
         redeemers.push(actor(t, &u).await);
     }
     let admin = actor(t, "admin").await;
@@ -110,7 +124,14 @@ async fn setup(t: &TestApp) -> Setup {
         closes_at: None,
     };
     let item = t.app.create_item(&admin, east, &item).await.unwrap().id;
-    Setup { redeemers, admin, people, street, east, item }
+    Setup {
+        redeemers,
+        admin,
+        people,
+        street,
+        east,
+        item,
+    }
 }
 
 /// `REDEMPTIONS` redemptions of one item by `WORKERS` concurrent tasks.
@@ -136,18 +157,47 @@ async fn redeem_through_app(app: &App, s: &Setup) -> Duration {
 /// The same writes in the raw: stock compare-and-set, debit compare-and-set, credit, entry.
 async fn raw_redeem(db: &Db, s: &Setup, person: i64) {
     let mut tx: Tx = db.write().await.unwrap();
-    let n = on!(&mut tx, |c| sqlx::query("UPDATE store_items SET stock = stock - 1 WHERE id = $1 AND stock > 0").bind(s.item).execute(c).await.map(|r| r.rows_affected())).unwrap();
-    assert_eq!(n, 1);
-    let from: i64 = on!(&mut tx, |c| sqlx::query_scalar("SELECT id FROM points_accounts WHERE person_id = $1 AND kind = 'grid'").bind(person).fetch_one(c).await).unwrap();
-    let to: i64 = on!(&mut tx, |c| sqlx::query_scalar("SELECT id FROM points_accounts WHERE street_id = $2 AND holder_id = $1 AND kind = 'store' AND currency = 'grid_points'")
-        .bind(s.east)
-        .bind(s.street)
-        .fetch_one(c)
-        .await)
+    let n = on!(&mut tx, |c| sqlx::query(
+        "UPDATE store_items SET stock = stock - 1 WHERE id = $1 AND stock > 0"
+    )
+    .bind(s.item)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))
     .unwrap();
-    let (first, second, d1, d2) = if from < to { (from, to, -1i64, 1i64) } else { (to, from, 1, -1) };
+    assert_eq!(n, 1);
+    let from: i64 = on!(&mut tx, |c| sqlx::query_scalar(
+        "SELECT id FROM points_accounts WHERE person_id = $1 AND kind = 'grid'"
+    )
+    .bind(person)
+    .fetch_one(c)
+    .await)
+    .unwrap();
+    let to: i64 = on!(&mut tx, |c| {
+        sqlx::query_scalar(
+        "SELECT id FROM points_accounts WHERE street_id = $2 AND holder_id = $1 AND kind = 'store' AND currency = 'grid_points'"
+    )
+    .bind(s.east)
+    .bind(s.street)
+    .fetch_one(c)
+    .await
+    })
+    .unwrap();
+    let (first, second, d1, d2) = if from < to {
+        (from, to, -1i64, 1i64)
+    } else {
+        (to, from, 1, -1)
+    };
     for (id, d) in [(first, d1), (second, d2)] {
-        on!(&mut tx, |c| sqlx::query("UPDATE points_accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0").bind(d).bind(id).execute(c).await.map(|r| r.rows_affected())).unwrap();
+        on!(&mut tx, |c| sqlx::query(
+            "UPDATE points_accounts SET balance = balance + $1 WHERE id = $2 AND balance + $1 >= 0"
+        )
+        .bind(d)
+        .bind(id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))
+        .unwrap();
     }
     on!(&mut tx, |c| sqlx::query(
         "INSERT INTO points_entries (street_id, community_id, currency, from_account_id, to_account_id, amount, reason, note, at) VALUES ($1, $2, 'grid_points', $3, $4, 1, 'redeem', 'raw', $5)"
@@ -170,7 +220,14 @@ async fn redeem_raw(db: &Db, s: &Setup) -> Duration {
     for w in 0..WORKERS {
         let db = db.clone();
         let people: Vec<i64> = s.people[..REDEEMERS].iter().skip(w).step_by(WORKERS).copied().collect();
-        let setup = Setup { redeemers: Vec::new(), admin: s.admin.clone(), people: Vec::new(), street: s.street, east: s.east, item: s.item };
+        let setup = Setup {
+            redeemers: Vec::new(),
+            admin: s.admin.clone(),
+            people: Vec::new(),
+            street: s.street,
+            east: s.east,
+            item: s.item,
+        };
         set.spawn(async move {
             for k in 0..REDEMPTIONS / WORKERS {
                 raw_redeem(&db, &setup, people[k % people.len()]).await;
@@ -196,7 +253,13 @@ async fn statements_raw(db: &Db, s: &Setup, period: Period) -> Duration {
     let start = Instant::now();
     for p in &s.people {
         let mut tx = db.read().await.unwrap();
-        let ids: Vec<i64> = on!(&mut tx, |c| sqlx::query_scalar("SELECT id FROM points_accounts WHERE person_id = $1").bind(*p).fetch_all(c).await).unwrap();
+        let ids: Vec<i64> = on!(&mut tx, |c| sqlx::query_scalar(
+            "SELECT id FROM points_accounts WHERE person_id = $1"
+        )
+        .bind(*p)
+        .fetch_all(c)
+        .await)
+        .unwrap();
         let list = ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",");
         let sql = format!(
             "SELECT e.id, e.amount, e.at FROM points_entries e WHERE (e.to_account_id IN ({list}) OR e.from_account_id IN ({list})) \
@@ -229,7 +292,13 @@ async fn main() {
         let name = format!("{backend:?}");
         let ours = redeem_through_app(&t.app, &s).await;
         let raw = redeem_raw(&t.app.db, &s).await;
-        println!("| {name} | {REDEMPTIONS} redemptions of one item, {WORKERS} concurrent | {} ({:.2} s) | {} ({:.2} s) |", per_second(REDEMPTIONS, ours), ours.as_secs_f64(), per_second(REDEMPTIONS, raw), raw.as_secs_f64());
+        println!(
+            "| {name} | {REDEMPTIONS} redemptions of one item, {WORKERS} concurrent | {} ({:.2} s) | {} ({:.2} s) |",
+            per_second(REDEMPTIONS, ours),
+            ours.as_secs_f64(),
+            per_second(REDEMPTIONS, raw),
+            raw.as_secs_f64()
+        );
         let check = t.app.ledger_check(&s.admin, s.street).await.unwrap();
         assert!(check.mismatches.is_empty(), "{:?}", check.mismatches);
         let period = Period::containing(PeriodKind::Month, chrono::Utc::now().date_naive());
@@ -240,9 +309,19 @@ async fn main() {
             times.push(start.elapsed());
         }
         times.sort();
-        println!("| {name} | monthly statement of the community ({} entries in the month) | {:.1} ms (median of 5) | — |", PEOPLE * 5 + REDEMPTIONS * 2 + REDEEMERS, times[2].as_secs_f64() * 1000.0);
+        println!(
+            "| {name} | monthly statement of the community ({} entries in the month) | {:.1} ms (median of 5) | — |",
+            PEOPLE * 5 + REDEMPTIONS * 2 + REDEEMERS,
+            times[2].as_secs_f64() * 1000.0
+        );
         let ours = statements_through_app(&t.app, &s, period).await;
         let raw = statements_raw(&t.app.db, &s, period).await;
-        println!("| {name} | monthly statements of all {PEOPLE} people, one after another | {:.2} s ({}) | {:.2} s ({}) |", ours.as_secs_f64(), per_second(PEOPLE, ours), raw.as_secs_f64(), per_second(PEOPLE, raw));
+        println!(
+            "| {name} | monthly statements of all {PEOPLE} people, one after another | {:.2} s ({}) | {:.2} s ({}) |",
+            ours.as_secs_f64(),
+            per_second(PEOPLE, ours),
+            raw.as_secs_f64(),
+            per_second(PEOPLE, raw)
+        );
     }
 }

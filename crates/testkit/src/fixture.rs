@@ -12,7 +12,9 @@ pub const STREET: &str = "999001-001";
 pub const PASSWORD: &str = "test-password-1";
 
 fn rect(x0: f64, y0: f64, x1: f64, y1: f64) -> Option<MultiPolygon<f64>> {
-    Some(MultiPolygon(vec![polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1), (x: x0, y: y0)]]))
+    Some(MultiPolygon(vec![
+        polygon![(x: x0, y: y0), (x: x1, y: y0), (x: x1, y: y1), (x: x0, y: y1), (x: x0, y: y0)],
+    ]))
 }
 
 fn area(level: Level, code: &str, name: &str, parent: Option<&str>, b: Option<MultiPolygon<f64>>) -> AreaRec {
@@ -36,9 +38,27 @@ pub fn resident_name(grid: usize, n: usize) -> String {
 
 pub fn street_data() -> StreetData {
     let mut d = StreetData::default();
-    d.areas.push(area(Level::Street, STREET, "测试街道", None, rect(121.0, 31.0, 121.03, 31.02)));
-    d.areas.push(area(Level::Community, "999001-001-001", "东社区", Some(STREET), rect(121.0, 31.0, 121.02, 31.02)));
-    d.areas.push(area(Level::Community, "999001-001-002", "西社区", Some(STREET), rect(121.02, 31.0, 121.03, 31.02)));
+    d.areas.push(area(
+        Level::Street,
+        STREET,
+        "测试街道",
+        None,
+        rect(121.0, 31.0, 121.03, 31.02),
+    ));
+    d.areas.push(area(
+        Level::Community,
+        "999001-001-001",
+        "东社区",
+        Some(STREET),
+        rect(121.0, 31.0, 121.02, 31.02),
+    ));
+    d.areas.push(area(
+        Level::Community,
+        "999001-001-002",
+        "西社区",
+        Some(STREET),
+        rect(121.02, 31.0, 121.03, 31.02),
+    ));
     let date = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
     let post = |person: &str, role: Role, level: Level, unit: &str| PostRec {
         person_code: person.into(),
@@ -51,11 +71,23 @@ pub fn street_data() -> StreetData {
     for (g, code) in GRIDS.iter().enumerate() {
         let x0 = 121.0 + g as f64 * 0.01;
         let community = &code[..14];
-        d.areas.push(area(Level::Grid, code, &format!("网格{}", g + 1), Some(community), rect(x0, 31.0, x0 + 0.01, 31.02)));
+        d.areas.push(area(
+            Level::Grid,
+            code,
+            &format!("网格{}", g + 1),
+            Some(community),
+            rect(x0, 31.0, x0 + 0.01, 31.02),
+        ));
         for m in 0..2 {
             let y0 = 31.0 + m as f64 * 0.01;
             let mg = format!("{code}-0{}", m + 1);
-            d.areas.push(area(Level::MicroGrid, &mg, &format!("微网格{}-{}", g + 1, m + 1), Some(code), rect(x0, y0, x0 + 0.01, y0 + 0.01)));
+            d.areas.push(area(
+                Level::MicroGrid,
+                &mg,
+                &format!("微网格{}-{}", g + 1, m + 1),
+                Some(code),
+                rect(x0, y0, x0 + 0.01, y0 + 0.01),
+            ));
             let b = format!("{mg}-01");
             d.buildings.push(BuildingRec {
                 code: b.clone(),
@@ -67,10 +99,18 @@ pub fn street_data() -> StreetData {
                 location: Some(Point::new(x0 + 0.005, y0 + 0.005)),
             });
             let u = format!("{b}-1");
-            d.units.push(UnitRec { code: u.clone(), building_code: b.clone(), name: "1单元".into() });
+            d.units.push(UnitRec {
+                code: u.clone(),
+                building_code: b.clone(),
+                name: "1单元".into(),
+            });
             for h in 0..2 {
                 let hc = format!("{u}-0{}01", h + 1);
-                d.households.push(HouseholdRec { code: hc.clone(), unit_code: u.clone(), room: format!("{}01", h + 1) });
+                d.households.push(HouseholdRec {
+                    code: hc.clone(),
+                    unit_code: u.clone(),
+                    room: format!("{}01", h + 1),
+                });
                 d.residents.push(ResidentRec {
                     household_code: hc,
                     name: resident_name(g, m * 2 + h),
@@ -106,12 +146,23 @@ pub fn street_data() -> StreetData {
     }
     // A past post: the first grid's earlier worker, whose post ended.
     d.people.push(person("P-OLD", "前任网格员"));
-    d.posts.push(PostRec { ends_on: NaiveDate::from_ymd_opt(2023, 12, 31), starts_on: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(), ..post("P-OLD", Role::GridWorker, Level::Grid, GRIDS[0]) });
+    d.posts.push(PostRec {
+        ends_on: NaiveDate::from_ymd_opt(2023, 12, 31),
+        starts_on: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+        ..post("P-OLD", Role::GridWorker, Level::Grid, GRIDS[0])
+    });
     d
 }
 
 fn person(code: &str, name: &str) -> PersonRec {
-    PersonRec { code: code.into(), name: name.into(), gender: "M".into(), phone: Some("13900002222".into()), party_member: false, household_code: None }
+    PersonRec {
+        code: code.into(),
+        name: name.into(),
+        gender: "M".into(),
+        phone: Some("13900002222".into()),
+        party_member: false,
+        household_code: None,
+    }
 }
 
 /// Loads the street and creates the accounts `admin`, `worker_a` (grid 1), `worker_b` (grid 2),

@@ -55,7 +55,9 @@ thread_local! {
 pub async fn drop_pg_database(name: &str) {
     let Some(url) = pg_url() else { return };
     if let Ok(Db::Postgres(pool)) = Db::connect(&url).await {
-        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))).execute(&pool).await;
+        let _ = sqlx::query(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))
+            .execute(&pool)
+            .await;
         pool.close().await;
     }
 }
@@ -74,12 +76,17 @@ pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
                 eprintln!("\n*** SKIPPED: PostgreSQL test (ONEGRID_TEST_PG_SKIP=1, no server) ***\n");
                 return None;
             };
-            let admin = Db::connect(&url).await.unwrap_or_else(|e| panic!("PostgreSQL at {url} is required for this test: {e}"));
+            let admin = Db::connect(&url)
+                .await
+                .unwrap_or_else(|e| panic!("PostgreSQL at {url} is required for this test: {e}"));
             let mut b = [0u8; 8];
             getrandom::fill(&mut b).unwrap();
             let name = format!("onegrid_test_{}", b.iter().map(|x| format!("{x:02x}")).collect::<String>());
             if let Db::Postgres(pool) = &admin {
-                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))).execute(pool).await.expect("create test database");
+                sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                    .execute(pool)
+                    .await
+                    .expect("create test database");
             }
             admin.close().await;
             let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(url.clone());
@@ -94,7 +101,9 @@ pub async fn fresh_db(backend: Backend) -> Option<(Db, Option<TempDir>)> {
 /// Serves the real router against a fresh database; `None` only when PostgreSQL is skipped.
 pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let (db, dir) = fresh_db(backend).await?;
-    let pg_database = (backend == Backend::Postgres).then(|| LAST_PG_DATABASE.with(|n| n.borrow_mut().take())).flatten();
+    let pg_database = (backend == Backend::Postgres)
+        .then(|| LAST_PG_DATABASE.with(|n| n.borrow_mut().take()))
+        .flatten();
     let app = App::new(db, PasswordCost::Test).await.expect("app starts");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
@@ -102,7 +111,13 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     tokio::spawn(async move {
         onegrid_web::serve(served, listener, std::future::pending()).await.unwrap();
     });
-    Some(TestApp { base, app, backend, _dir: dir, pg_database })
+    Some(TestApp {
+        base,
+        app,
+        backend,
+        _dir: dir,
+        pg_database,
+    })
 }
 
 impl TestApp {
@@ -112,7 +127,11 @@ impl TestApp {
 
     /// A client with a cookie jar that does not follow redirects (tests look at them).
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap()
+        reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap()
     }
 
     /// A client signed in through `POST /api/v1/auth/login`.
@@ -124,7 +143,12 @@ impl TestApp {
             .send()
             .await
             .unwrap();
-        assert_eq!(r.status(), 200, "login of {username} failed: {}", r.text().await.unwrap_or_default());
+        assert_eq!(
+            r.status(),
+            200,
+            "login of {username} failed: {}",
+            r.text().await.unwrap_or_default()
+        );
         c
     }
 }

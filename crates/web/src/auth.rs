@@ -34,7 +34,12 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 fn bearer(headers: &HeaderMap) -> Option<&str> {
-    headers.get(axum::http::header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+    headers
+        .get(axum::http::header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
 }
 
 impl FromRequestParts<AppState> for MaybeSession {
@@ -42,7 +47,14 @@ impl FromRequestParts<AppState> for MaybeSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         if let Some(token) = bearer(&parts.headers) {
-            return Ok(MaybeSession(state.app.actor_from_token(token).await.ok().map(|actor| Session { actor, csrf: None })));
+            return Ok(MaybeSession(
+                state
+                    .app
+                    .actor_from_token(token)
+                    .await
+                    .ok()
+                    .map(|actor| Session { actor, csrf: None }),
+            ));
         }
         if let Some(token) = cookie(&parts.headers, SESSION_COOKIE) {
             if let Ok((actor, csrf)) = state.app.actor_from_session(token).await {
@@ -71,14 +83,26 @@ pub fn check_csrf(headers: &HeaderMap, session: &Session, submitted: Option<&str
 }
 
 pub fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
-    let Some(origin) = headers.get(axum::http::header::ORIGIN).and_then(|o| o.to_str().ok()) else { return Ok(()) };
-    let host = headers.get(axum::http::header::HOST).and_then(|h| h.to_str().ok()).unwrap_or_default();
+    let Some(origin) = headers.get(axum::http::header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return Ok(());
+    };
+    let host = headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or_default();
     let origin_host = origin.split("://").nth(1).unwrap_or_default();
-    if origin_host == host { Ok(()) } else { Err(AppError::Forbidden) }
+    if origin_host == host {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
 }
 
 pub fn session_cookie(token: &str) -> String {
-    format!("{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}", onegrid_app::accounts::SESSION_TTL_MS / 1000)
+    format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}",
+        onegrid_app::accounts::SESSION_TTL_MS / 1000
+    )
 }
 
 pub fn clear_session_cookie() -> String {

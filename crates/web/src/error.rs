@@ -31,7 +31,11 @@ pub fn status_and_code(e: &AppError) -> (StatusCode, &'static str) {
 
 pub fn message(e: &AppError) -> String {
     match e {
-        AppError::Invalid(f) => f.iter().map(|f| format!("{}: {}", f.field, f.reason)).collect::<Vec<_>>().join("; "),
+        AppError::Invalid(f) => f
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.reason))
+            .collect::<Vec<_>>()
+            .join("; "),
         AppError::NotFound => "not found".into(),
         AppError::Unauthenticated => "sign-in required".into(),
         AppError::Forbidden => "you do not have the permission for this".into(),
@@ -53,7 +57,11 @@ impl IntoResponse for ApiError {
             AppError::Invalid(f) => json!(f),
             _ => json!([]),
         };
-        (status, Json(json!({"error": {"code": code, "message": message(&self.0), "fields": fields}}))).into_response()
+        (
+            status,
+            Json(json!({"error": {"code": code, "message": message(&self.0), "fields": fields}})),
+        )
+            .into_response()
     }
 }
 

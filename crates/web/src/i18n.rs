@@ -23,7 +23,9 @@ fn parse(text: &str) -> HashMap<String, String> {
 
 impl Locales {
     pub fn load() -> Self {
-        Locales { tables: HashMap::from([("zh-CN", parse(ZH_CN)), ("en", parse(EN))]) }
+        Locales {
+            tables: HashMap::from([("zh-CN", parse(ZH_CN)), ("en", parse(EN))]),
+        }
     }
 
     /// The string for `key`; a missing key shows as itself, so it is visible rather than blank.
@@ -61,7 +63,10 @@ mod tests {
         let mut only_en: Vec<_> = en.keys().filter(|k| !zh.contains_key(*k)).collect();
         only_zh.sort();
         only_en.sort();
-        assert!(only_zh.is_empty() && only_en.is_empty(), "only in zh-CN: {only_zh:?}; only in en: {only_en:?}");
+        assert!(
+            only_zh.is_empty() && only_en.is_empty(),
+            "only in zh-CN: {only_zh:?}; only in en: {only_en:?}"
+        );
         assert!(zh.values().chain(en.values()).all(|v| !v.is_empty()));
     }
 

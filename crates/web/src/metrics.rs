@@ -44,17 +44,29 @@ impl Metrics {
         out.push_str("# HELP onegrid_http_requests_total HTTP requests by method, route and status.\n# TYPE onegrid_http_requests_total counter\n");
         let m = self.requests.lock().expect("metrics lock");
         for ((method, route, status), s) in m.iter() {
-            out.push_str(&format!("onegrid_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}\n", s.count));
+            out.push_str(&format!(
+                "onegrid_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {}\n",
+                s.count
+            ));
         }
         out.push_str("# HELP onegrid_http_request_duration_seconds HTTP request latency.\n# TYPE onegrid_http_request_duration_seconds histogram\n");
         for ((method, route, status), s) in m.iter() {
             let labels = format!("method=\"{method}\",route=\"{route}\",status=\"{status}\"");
             for (i, b) in BUCKETS.iter().enumerate() {
-                out.push_str(&format!("onegrid_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}\n", s.buckets[i]));
+                out.push_str(&format!(
+                    "onegrid_http_request_duration_seconds_bucket{{{labels},le=\"{b}\"}} {}\n",
+                    s.buckets[i]
+                ));
             }
-            out.push_str(&format!("onegrid_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n", s.count));
+            out.push_str(&format!(
+                "onegrid_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}\n",
+                s.count
+            ));
             out.push_str(&format!("onegrid_http_request_duration_seconds_sum{{{labels}}} {}\n", s.sum));
-            out.push_str(&format!("onegrid_http_request_duration_seconds_count{{{labels}}} {}\n", s.count));
+            out.push_str(&format!(
+                "onegrid_http_request_duration_seconds_count{{{labels}}} {}\n",
+                s.count
+            ));
         }
         out.push_str(&format!(
             "# HELP onegrid_micro_grids_indexed Micro-grids in the spatial index.\n# TYPE onegrid_micro_grids_indexed gauge\nonegrid_micro_grids_indexed {micro_grids}\n"
@@ -66,13 +78,22 @@ impl Metrics {
 pub async fn track(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let method = req.method().to_string();
     // The matched route, not the raw path, so ids do not explode the label set.
-    let route = req.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string()).unwrap_or_else(|| "unmatched".into());
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
     let start = Instant::now();
     let res = next.run(req).await;
-    state.metrics.observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
+    state
+        .metrics
+        .observe(&method, &route, res.status().as_u16(), start.elapsed().as_secs_f64());
     res
 }
 
 pub async fn render(State(state): State<AppState>) -> impl IntoResponse {
-    ([(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render(state.app.locator.len()))
+    (
+        [(CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        state.metrics.render(state.app.locator.len()),
+    )
 }

@@ -17,6 +17,11 @@ impl AppState {
     pub fn new(app: App) -> Self {
         let locales = Arc::new(Locales::load());
         let templates = Arc::new(crate::html::templates::environment(locales.clone()));
-        AppState { app, templates, locales, metrics: Arc::new(Metrics::default()) }
+        AppState {
+            app,
+            templates,
+            locales,
+            metrics: Arc::new(Metrics::default()),
+        }
     }
 }

@@ -61,7 +61,12 @@ impl Ground {
                 continue;
             }
             let at = b.lat.zip(b.lng).map(|(lat, lng)| Point::new(lng, lat));
-            let home = at.and_then(|p| shapes.iter().find(|(_, s)| s.as_ref().is_some_and(|s| s.contains(&p))).map(|(id, _)| *id));
+            let home = at.and_then(|p| {
+                shapes
+                    .iter()
+                    .find(|(_, s)| s.as_ref().is_some_and(|s| s.contains(&p)))
+                    .map(|(id, _)| *id)
+            });
             match home {
                 Some(g) if b.grid_id.is_none() => {
                     b.grid_id = Some(g);
@@ -72,7 +77,13 @@ impl Ground {
                 _ => {}
             }
         }
-        Ground { street_id, grids, micro_grids, buildings, outside }
+        Ground {
+            street_id,
+            grids,
+            micro_grids,
+            buildings,
+            outside,
+        }
     }
 
     /// A hash of everything a proposal depends on: grids and micro-grids with their
@@ -81,10 +92,20 @@ impl Ground {
     pub fn fingerprint(&self) -> String {
         let mut h = Sha256::new();
         for g in &self.grids {
-            h.update(format!("g{}|{}|{}\n", g.id, g.community_id.unwrap_or(0), g.boundary.as_deref().unwrap_or("")));
+            h.update(format!(
+                "g{}|{}|{}\n",
+                g.id,
+                g.community_id.unwrap_or(0),
+                g.boundary.as_deref().unwrap_or("")
+            ));
         }
         for m in &self.micro_grids {
-            h.update(format!("m{}|{}|{}\n", m.id, m.grid_id.unwrap_or(0), m.boundary.as_deref().unwrap_or("")));
+            h.update(format!(
+                "m{}|{}|{}\n",
+                m.id,
+                m.grid_id.unwrap_or(0),
+                m.boundary.as_deref().unwrap_or("")
+            ));
         }
         for b in &self.buildings {
             h.update(format!(
@@ -189,7 +210,10 @@ fn bbox_polygon(pts: &[[f64; 2]], pad: f64) -> MultiPolygon<f64> {
         y1 = y1.max(p[1]);
     }
     let (x0, y0, x1, y1) = (x0 - pad, y0 - pad, x1 + pad, y1 + pad);
-    MultiPolygon(vec![Polygon::new(vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)].into(), vec![])])
+    MultiPolygon(vec![Polygon::new(
+        vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)].into(),
+        vec![],
+    )])
 }
 
 /// The division of `ground` as `req` asks (`cap` is the cap in force when `req.k` is not set).
@@ -202,12 +226,20 @@ pub fn divide(ground: &Ground, req: &DivisionRequest, cap: f64) -> Result<Divisi
         if b.lat.is_some() && b.lng.is_some() {
             located.push(b);
         } else {
-            skipped.push(Skipped { building_id: b.id, code: b.code.clone(), reason: "no location".into() });
+            skipped.push(Skipped {
+                building_id: b.id,
+                code: b.code.clone(),
+                reason: "no location".into(),
+            });
         }
     }
     if whole_street {
         for b in &ground.outside {
-            skipped.push(Skipped { building_id: b.id, code: b.code.clone(), reason: "in no grid".into() });
+            skipped.push(Skipped {
+                building_id: b.id,
+                code: b.code.clone(),
+                reason: "in no grid".into(),
+            });
         }
     }
     if located.is_empty() {
@@ -216,7 +248,10 @@ pub fn divide(ground: &Ground, req: &DivisionRequest, cap: f64) -> Result<Divisi
     let n = located.len();
     let policy = match req.k {
         Some(k) if k == 0 || k > n => {
-            return Err(AppError::field("k", format!("must be between 1 and the number of buildings ({n})")));
+            return Err(AppError::field(
+                "k",
+                format!("must be between 1 and the number of buildings ({n})"),
+            ));
         }
         Some(k) => Policy::Parts(k),
         None => Policy::Cap(cap),
@@ -292,11 +327,19 @@ pub fn divide(ground: &Ground, req: &DivisionRequest, cap: f64) -> Result<Divisi
         .map(|i| {
             let (area, perimeter, _) = polygon_measures(&polys[i]);
             let [x, y] = projection.project(located[i].lng.unwrap(), located[i].lat.unwrap());
-            Unit { weight: located[i].households as f64, x, y, area: Some(area), perimeter: Some(perimeter) }
+            Unit {
+                weight: located[i].households as f64,
+                x,
+                y,
+                area: Some(area),
+                perimeter: Some(perimeter),
+            }
         })
         .collect();
     let edges: Vec<Edge> = match &req.edges_csv {
-        Some(text) => onegrid_partition::exchange::parse_edges_csv(text, n).map_err(|e| AppError::field("edges", e.to_string()))?,
+        Some(text) => {
+            onegrid_partition::exchange::parse_edges_csv(text, n).map_err(|e| AppError::field("edges", e.to_string()))?
+        }
         None => {
             let mut edges = Vec::new();
             for (gi, _) in keys.iter().enumerate() {
@@ -307,14 +350,27 @@ pub fn divide(ground: &Ground, req: &DivisionRequest, cap: f64) -> Result<Divisi
                     projection,
                 };
                 for e in data.derive_edges() {
-                    edges.push(Edge { u: members[e.u as usize] as u32, v: members[e.v as usize] as u32, length: e.length });
+                    edges.push(Edge {
+                        u: members[e.u as usize] as u32,
+                        v: members[e.v as usize] as u32,
+                        length: e.length,
+                    });
                 }
             }
             edges
         }
     };
-    let problem = Problem { units, edges, groups: Some(groups) };
-    let options = Options { policy, seed: req.seed, tolerance: 0.05, attempts: 0 };
+    let problem = Problem {
+        units,
+        edges,
+        groups: Some(groups),
+    };
+    let options = Options {
+        policy,
+        seed: req.seed,
+        tolerance: 0.05,
+        attempts: 0,
+    };
     let assignment = onegrid_partition::partition(&problem, &options, &Control::default()).map_err(|e| match e {
         onegrid_partition::PartitionError::Invalid(m) => AppError::field("edges", m),
         other => AppError::Internal(other.to_string()),
@@ -357,7 +413,11 @@ pub fn divide(ground: &Ground, req: &DivisionRequest, cap: f64) -> Result<Divisi
         for &i in &members {
             *by_grid.entry(located[i].grid_id.unwrap()).or_default() += located[i].households;
         }
-        let grid_id = by_grid.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0))).map(|(g, _)| *g).unwrap_or(0);
+        let grid_id = by_grid
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map(|(g, _)| *g)
+            .unwrap_or(0);
         let union = geo::unary_union(members.iter().map(|&i| &cells[i]));
         parts.push(ProposedPart {
             part: p,

@@ -43,14 +43,28 @@ pub struct AwardInput {
 
 /// Where an award sits for scope checks.
 pub(crate) fn award_path(a: &Award) -> UnitPath {
-    UnitPath { street_id: a.street_id, community_id: Some(a.community_id), grid_id: a.grid_id, micro_grid_id: a.micro_grid_id, building_id: None }
+    UnitPath {
+        street_id: a.street_id,
+        community_id: Some(a.community_id),
+        grid_id: a.grid_id,
+        micro_grid_id: a.micro_grid_id,
+        building_id: None,
+    }
 }
 
 /// Registers inside the caller's transaction (volunteer evaluations use it too). `source` names
 /// the record rewarded; `None` for manual registrations.
-pub(crate) async fn register_in(tx: &mut Tx, actor: &Actor, input: &AwardInput, source: Option<(&str, i64)>) -> Result<Award, AppError> {
+pub(crate) async fn register_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    input: &AwardInput,
+    source: Option<(&str, i64)>,
+) -> Result<Award, AppError> {
     let me = actor.user.person_id;
-    let person_id = input.person_id.or(me).ok_or_else(|| AppError::field("person_id", "is required"))?;
+    let person_id = input
+        .person_id
+        .or(me)
+        .ok_or_else(|| AppError::field("person_id", "is required"))?;
     let own = Some(person_id) == me && source.is_none();
     if !own && source.is_none() {
         actor.require(Permission::RegisterPoints)?;
@@ -61,7 +75,14 @@ pub(crate) async fn register_in(tx: &mut Tx, actor: &Actor, input: &AwardInput, 
         // Work points are for staff and party members; a person cannot declare them for themselves.
         "work_points" if !own => Some(Currency::WorkPoints),
         _ => {
-            errs.push(FieldError::new("currency", if own { "must be grid_points" } else { "must be grid_points or work_points" }));
+            errs.push(FieldError::new(
+                "currency",
+                if own {
+                    "must be grid_points"
+                } else {
+                    "must be grid_points or work_points"
+                },
+            ));
             None
         }
     };
@@ -82,7 +103,10 @@ pub(crate) async fn register_in(tx: &mut Tx, actor: &Actor, input: &AwardInput, 
         Some(s) => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             Ok(d) if d <= today_date && (today_date - d).num_days() <= 366 => Some(d),
             _ => {
-                errs.push(FieldError::new("activity_on", "must be a date (YYYY-MM-DD) within the last year"));
+                errs.push(FieldError::new(
+                    "activity_on",
+                    "must be a date (YYYY-MM-DD) within the last year",
+                ));
                 None
             }
         },
@@ -95,7 +119,10 @@ pub(crate) async fn register_in(tx: &mut Tx, actor: &Actor, input: &AwardInput, 
             // Zero points are allowed when the record is about service time alone.
             let min = if input.minutes > 0 { 0 } else { 1 };
             if !(min..=cap).contains(&a) {
-                errs.push(FieldError::new("amount", format!("must be from {min} to {cap} (the cap of the rule)")));
+                errs.push(FieldError::new(
+                    "amount",
+                    format!("must be from {min} to {cap} (the cap of the rule)"),
+                ));
             }
             a
         }
@@ -103,65 +130,108 @@ pub(crate) async fn register_in(tx: &mut Tx, actor: &Actor, input: &AwardInput, 
         (None, _) => 0,
     };
     if category.is_some() && amount == 0 && input.minutes == 0 {
-        errs.push(FieldError::new("minutes", "the rule gives no points for this; give the service time"));
+        errs.push(FieldError::new(
+            "minutes",
+            "the rule gives no points for this; give the service time",
+        ));
     }
     if !errs.is_empty() {
         return Err(AppError::Invalid(errs));
     }
-    let (currency, category, activity_on) = (currency.expect("checked"), category.expect("checked"), activity_on.expect("checked"));
+    let (currency, category, activity_on) = (
+        currency.expect("checked"),
+        category.expect("checked"),
+        activity_on.expect("checked"),
+    );
 
     let place = place_of(tx, person_id).await?;
     let community_id = input
         .community_id
         .or(place.community_id)
         .ok_or_else(|| AppError::field("community_id", "is required: the person has no home community"))?;
-    let community = community_path(tx, community_id).await.map_err(|_| AppError::field("community_id", "is not a community"))?;
+    let community = community_path(tx, community_id)
+        .await
+        .map_err(|_| AppError::field("community_id", "is not a community"))?;
     if community.street_id != person.street_id {
         return Err(AppError::field("community_id", "is in another street"));
     }
     // Booked to the person's own community, the award sits at their grid and micro-grid too,
     // so their grid's staff review it.
-    let path = if place.community_id == Some(community_id) { UnitPath { building_id: None, ..place } } else { community };
+    let path = if place.community_id == Some(community_id) {
+        UnitPath {
+            building_id: None,
+            ..place
+        }
+    } else {
+        community
+    };
     if !own && source.is_none() {
         actor.require_in(Permission::RegisterPoints, &path)?;
     }
     let note = input.note.trim();
-    let id = store::insert(tx, NewAward {
-        street_id: person.street_id,
-        community_id,
-        grid_id: path.grid_id,
-        micro_grid_id: path.micro_grid_id,
-        person_id,
-        currency: currency.as_str(),
-        category: category.as_str(),
-        amount,
-        minutes: input.minutes,
-        note,
-        activity_on: &activity_on.to_string(),
-        source,
-        joint: policy.needs_joint_review(amount),
-        registered_by: actor.user.id,
-        registered_at: onegrid_store::now_ms(),
-    })
+    let id = store::insert(
+        tx,
+        NewAward {
+            street_id: person.street_id,
+            community_id,
+            grid_id: path.grid_id,
+            micro_grid_id: path.micro_grid_id,
+            person_id,
+            currency: currency.as_str(),
+            category: category.as_str(),
+            amount,
+            minutes: input.minutes,
+            note,
+            activity_on: &activity_on.to_string(),
+            source,
+            joint: policy.needs_joint_review(amount),
+            registered_by: actor.user.id,
+            registered_at: onegrid_store::now_ms(),
+        },
+    )
     .await
     .map_err(|e| match e {
         onegrid_store::StoreError::Conflict(_) => AppError::Conflict("this record has already been rewarded".into()),
         e => e.into(),
     })?;
-    record(tx, Some(actor), person.street_id, "register", "points_award", id, json!({"person_id": person_id, "amount": amount, "minutes": input.minutes, "category": category})).await?;
+    record(
+        tx,
+        Some(actor),
+        person.street_id,
+        "register",
+        "points_award",
+        id,
+        json!({"person_id": person_id, "amount": amount, "minutes": input.minutes, "category": category}),
+    )
+    .await?;
     Ok(store::award(tx, id).await?)
 }
 
 /// Approves inside the caller's transaction; credits when the review is complete.
 pub(crate) async fn approve_in(tx: &mut Tx, actor: &Actor, a: &Award) -> Result<(), AppError> {
-    let status = AwardStatus::parse(&a.status).ok_or_else(|| AppError::Internal(format!("award {} has status {}", a.id, a.status)))?;
-    let review = Review { status, beneficiary: a.person_id, first_approver: a.first_approver, joint: a.joint };
+    let status =
+        AwardStatus::parse(&a.status).ok_or_else(|| AppError::Internal(format!("award {} has status {}", a.id, a.status)))?;
+    let review = Review {
+        status,
+        beneficiary: a.person_id,
+        first_approver: a.first_approver,
+        joint: a.joint,
+    };
     match review.approve(actor.user.id, actor.user.person_id)? {
         Decision::AwaitSecond => {
             if !store::set_first_approval(tx, a.id, actor.user.id).await? {
                 return Err(Refusal::NotPending.into());
             }
-            record(tx, Some(actor), a.street_id, "first_approval", "points_award", a.id, json!({})).await?;
+            record(
+                tx,
+                Some(actor),
+                a.street_id,
+                "first_approval",
+                "points_award",
+                a.id,
+                json!({}),
+            )
+            .await?;
         }
         Decision::Credit => {
             let (first, second) = match a.first_approver {
@@ -169,7 +239,16 @@ pub(crate) async fn approve_in(tx: &mut Tx, actor: &Actor, a: &Award) -> Result<
                 _ => (actor.user.id, None),
             };
             credit(tx, a, first, second).await?;
-            record(tx, Some(actor), a.street_id, "credit", "points_award", a.id, json!({"amount": a.amount, "minutes": a.minutes})).await?;
+            record(
+                tx,
+                Some(actor),
+                a.street_id,
+                "credit",
+                "points_award",
+                a.id,
+                json!({"amount": a.amount, "minutes": a.minutes}),
+            )
+            .await?;
         }
     }
     Ok(())
@@ -177,7 +256,8 @@ pub(crate) async fn approve_in(tx: &mut Tx, actor: &Actor, a: &Award) -> Result<
 
 /// Writes the award's entries: its points, and its service time into the hours account.
 async fn credit(tx: &mut Tx, a: &Award, first: i64, second: Option<i64>) -> Result<(), AppError> {
-    let currency = Currency::parse(&a.currency).ok_or_else(|| AppError::Internal(format!("award {} has currency {}", a.id, a.currency)))?;
+    let currency =
+        Currency::parse(&a.currency).ok_or_else(|| AppError::Internal(format!("award {} has currency {}", a.id, a.currency)))?;
     let info = EntryInfo {
         community_id: Some(a.community_id),
         rule: Some(&a.category),
@@ -193,10 +273,19 @@ async fn credit(tx: &mut Tx, a: &Award, first: i64, second: Option<i64>) -> Resu
         if amount <= 0 {
             return Ok(None);
         }
-        let m = Movement { from: Account::issuing(a.community_id, currency), to: Account::personal(a.person_id, currency), amount, reason: Reason::Award };
+        let m = Movement {
+            from: Account::issuing(a.community_id, currency),
+            to: Account::personal(a.person_id, currency),
+            amount,
+            reason: Reason::Award,
+        };
         m.check()?;
         // An issuing account always pays.
-        Ok(Some(ledger::post(tx, a.street_id, &m, &info).await?.ok_or(Refusal::InvalidMovement)?))
+        Ok(Some(
+            ledger::post(tx, a.street_id, &m, &info)
+                .await?
+                .ok_or(Refusal::InvalidMovement)?,
+        ))
     };
     let entry = post(currency, a.amount).await?;
     let hours = post(Currency::ServiceMinutes, a.minutes).await?;
@@ -227,11 +316,14 @@ impl App {
     /// Awards to review (staff: in their scope) or the person's own; `status` is one status or
     /// `pending` (registered or half-way through a joint review).
     pub async fn awards(&self, actor: &Actor, status: Option<&str>) -> Result<Vec<Award>, AppError> {
-        let statuses: Vec<AwardStatus> = match status.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Vec::new(),
-            Some("pending") => vec![AwardStatus::Registered, AwardStatus::FirstApproval],
-            Some(s) => vec![AwardStatus::parse(s).ok_or_else(|| AppError::field("status", "must be pending, registered, first_approval, credited or rejected"))?],
-        };
+        let statuses: Vec<AwardStatus> =
+            match status.map(str::trim).filter(|s| !s.is_empty()) {
+                None => Vec::new(),
+                Some("pending") => vec![AwardStatus::Registered, AwardStatus::FirstApproval],
+                Some(s) => vec![AwardStatus::parse(s).ok_or_else(|| {
+                    AppError::field("status", "must be pending, registered, first_approval, credited or rejected")
+                })?],
+            };
         let mut tx = self.db.read().await?;
         if actor.can(Permission::RegisterPoints) {
             return Ok(store::in_scope(&mut tx, &actor.scope(Permission::RegisterPoints), &statuses, 500).await?);
@@ -264,11 +356,26 @@ impl App {
         let a = store::award(&mut tx, id).await?;
         actor.require_in(Permission::ApprovePoints, &award_path(&a))?;
         let status = AwardStatus::parse(&a.status).ok_or(AppError::NotFound)?;
-        Review { status, beneficiary: a.person_id, first_approver: a.first_approver, joint: a.joint }.reject(actor.user.person_id)?;
+        Review {
+            status,
+            beneficiary: a.person_id,
+            first_approver: a.first_approver,
+            joint: a.joint,
+        }
+        .reject(actor.user.person_id)?;
         if !store::set_rejected(&mut tx, id, &a.status, actor.user.id, reason).await? {
             return Err(Refusal::NotPending.into());
         }
-        record(&mut tx, Some(actor), a.street_id, "reject", "points_award", id, json!({"reason": reason})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            a.street_id,
+            "reject",
+            "points_award",
+            id,
+            json!({"reason": reason}),
+        )
+        .await?;
         let a = store::award(&mut tx, id).await?;
         tx.commit().await?;
         Ok(a)

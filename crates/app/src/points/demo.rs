@@ -33,18 +33,58 @@ fn internal(what: &str) -> AppError {
 /// Midnight (UTC+8) of the day `days` from `now`, plus `hour` hours, as epoch ms.
 fn local_time(now: i64, days: i64, hour: i64) -> i64 {
     let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    let today = Utc.timestamp_millis_opt(now).single().unwrap_or_default().with_timezone(&cst).date_naive();
+    let today = Utc
+        .timestamp_millis_opt(now)
+        .single()
+        .unwrap_or_default()
+        .with_timezone(&cst)
+        .date_naive();
     let day = today + Duration::days(days);
-    cst.from_local_datetime(&day.and_time(NaiveTime::MIN)).single().map(|t| t.timestamp_millis()).unwrap_or(now) + hour * 3_600_000
+    cst.from_local_datetime(&day.and_time(NaiveTime::MIN))
+        .single()
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(now)
+        + hour * 3_600_000
 }
 
-pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, resident_hash: &str, now: i64) -> Result<Loaded, AppError> {
-    load::load(tx, &StreetData { people: p.volunteers.clone(), ..Default::default() }).await?;
+pub(crate) async fn load(
+    tx: &mut Tx,
+    street_id: i64,
+    p: &Participation,
+    resident_hash: &str,
+    now: i64,
+) -> Result<Loaded, AppError> {
+    load::load(
+        tx,
+        &StreetData {
+            people: p.volunteers.clone(),
+            ..Default::default()
+        },
+    )
+    .await?;
     let codes = load::codes(tx).await?;
-    let person = |code: &str| codes.people.get(code).map(|x| x.0).ok_or_else(|| internal(&format!("no person {code}")));
-    let area = |code: &str| codes.places.get(code).map(|x| x.1).ok_or_else(|| internal(&format!("no area {code}")));
-    let admin = accounts_store::user_by_name(tx, "admin").await?.ok_or_else(|| internal("no admin account"))?.id;
-    let secretary = accounts_store::user_by_name(tx, "secretary").await?.map(|u| u.id).unwrap_or(admin);
+    let person = |code: &str| {
+        codes
+            .people
+            .get(code)
+            .map(|x| x.0)
+            .ok_or_else(|| internal(&format!("no person {code}")))
+    };
+    let area = |code: &str| {
+        codes
+            .places
+            .get(code)
+            .map(|x| x.1)
+            .ok_or_else(|| internal(&format!("no area {code}")))
+    };
+    let admin = accounts_store::user_by_name(tx, "admin")
+        .await?
+        .ok_or_else(|| internal("no admin account"))?
+        .id;
+    let secretary = accounts_store::user_by_name(tx, "secretary")
+        .await?
+        .map(|u| u.id)
+        .unwrap_or(admin);
     let policy = PointsPolicy::default();
     let mut written = vec![("people (volunteers)", p.volunteers.len())];
 
@@ -78,28 +118,41 @@ pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, residen
     let mut vouchers = 0u64;
     for e in &p.history {
         match e {
-            Event::Award { days_ago, person_code, community_code, category, minutes, points, note } => {
+            Event::Award {
+                days_ago,
+                person_code,
+                community_code,
+                category,
+                minutes,
+                points,
+                note,
+            } => {
                 let at = now - days_ago * DAY;
                 let person_id = person(person_code)?;
                 let community_id = area(community_code)?;
                 let joint = policy.needs_joint_review(*points);
-                let id = awards::insert(tx, NewAward {
-                    street_id,
-                    community_id,
-                    grid_id: None,
-                    micro_grid_id: None,
-                    person_id,
-                    currency: Currency::GridPoints.as_str(),
-                    category: category.as_str(),
-                    amount: *points,
-                    minutes: *minutes,
-                    note,
-                    activity_on: &chrono::DateTime::from_timestamp_millis(at).map(|d| d.date_naive().to_string()).unwrap_or_default(),
-                    source: None,
-                    joint,
-                    registered_by: admin,
-                    registered_at: at,
-                })
+                let id = awards::insert(
+                    tx,
+                    NewAward {
+                        street_id,
+                        community_id,
+                        grid_id: None,
+                        micro_grid_id: None,
+                        person_id,
+                        currency: Currency::GridPoints.as_str(),
+                        category: category.as_str(),
+                        amount: *points,
+                        minutes: *minutes,
+                        note,
+                        activity_on: &chrono::DateTime::from_timestamp_millis(at)
+                            .map(|d| d.date_naive().to_string())
+                            .unwrap_or_default(),
+                        source: None,
+                        joint,
+                        registered_by: admin,
+                        registered_at: at,
+                    },
+                )
                 .await?;
                 let (first, second) = if joint { (secretary, Some(admin)) } else { (admin, None) };
                 let info = EntryInfo {
@@ -116,14 +169,23 @@ pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, residen
                 let mut entries = [None, None];
                 for (slot, currency, amount) in [(0, Currency::GridPoints, *points), (1, Currency::ServiceMinutes, *minutes)] {
                     if amount > 0 {
-                        let m = Movement { from: Account::issuing(community_id, currency), to: Account::personal(person_id, currency), amount, reason: Reason::Award };
+                        let m = Movement {
+                            from: Account::issuing(community_id, currency),
+                            to: Account::personal(person_id, currency),
+                            amount,
+                            reason: Reason::Award,
+                        };
                         entries[slot] = ledger::post(tx, street_id, &m, &info).await?;
                     }
                 }
                 awards::set_credited(tx, id, "registered", first, second, entries[0], entries[1], at).await?;
                 credited += 1;
             }
-            Event::Redeem { days_ago, person_code, item } => {
+            Event::Redeem {
+                days_ago,
+                person_code,
+                item,
+            } => {
                 let at = now - days_ago * DAY;
                 let person_id = person(person_code)?;
                 let (i, item_id) = (&p.items[*item], item_ids[*item]);
@@ -131,9 +193,20 @@ pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, residen
                 if !shop::take_one(tx, item_id).await? {
                     continue;
                 }
-                let m = Movement { from: Account::personal(person_id, Currency::GridPoints), to: Account::store(community_id, Currency::GridPoints), amount: i.price, reason: Reason::Redeem };
+                let m = Movement {
+                    from: Account::personal(person_id, Currency::GridPoints),
+                    to: Account::store(community_id, Currency::GridPoints),
+                    amount: i.price,
+                    reason: Reason::Redeem,
+                };
                 let note = format!("{} ×1", i.name);
-                let info = EntryInfo { community_id: Some(community_id), note: &note, source: Some(("store_item", item_id)), at: Some(at), ..Default::default() };
+                let info = EntryInfo {
+                    community_id: Some(community_id),
+                    note: &note,
+                    source: Some(("store_item", item_id)),
+                    at: Some(at),
+                    ..Default::default()
+                };
                 let Some(entry_id) = ledger::post(tx, street_id, &m, &info).await? else {
                     shop::add_stock(tx, item_id, 1).await?;
                     continue;
@@ -141,18 +214,21 @@ pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, residen
                 vouchers += 1;
                 // Old vouchers: a code from the sequence, taken at the counter.
                 let voucher = format!("DEMO{vouchers:06}");
-                let rid = shop::insert_redemption(tx, NewRedemption {
-                    street_id,
-                    community_id,
-                    item_id,
-                    person_id,
-                    price: i.price,
-                    currency: Currency::GridPoints.as_str(),
-                    voucher: &voucher,
-                    entry_id,
-                    created_by: admin,
-                    created_at: at,
-                })
+                let rid = shop::insert_redemption(
+                    tx,
+                    NewRedemption {
+                        street_id,
+                        community_id,
+                        item_id,
+                        person_id,
+                        price: i.price,
+                        currency: Currency::GridPoints.as_str(),
+                        voucher: &voucher,
+                        entry_id,
+                        created_by: admin,
+                        created_at: at,
+                    },
+                )
                 .await?;
                 shop::close_redemption(tx, rid, "used", admin, None).await?;
                 redeemed += 1;
@@ -163,25 +239,39 @@ pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, residen
     written.push(("store_redemptions", redeemed));
 
     for e in &p.pending {
-        if let Event::Award { days_ago, person_code, community_code, category, minutes, points, note } = e {
+        if let Event::Award {
+            days_ago,
+            person_code,
+            community_code,
+            category,
+            minutes,
+            points,
+            note,
+        } = e
+        {
             let at = now - days_ago * DAY;
-            awards::insert(tx, NewAward {
-                street_id,
-                community_id: area(community_code)?,
-                grid_id: None,
-                micro_grid_id: None,
-                person_id: person(person_code)?,
-                currency: Currency::GridPoints.as_str(),
-                category: category.as_str(),
-                amount: *points,
-                minutes: *minutes,
-                note,
-                activity_on: &chrono::DateTime::from_timestamp_millis(at).map(|d| d.date_naive().to_string()).unwrap_or_default(),
-                source: None,
-                joint: policy.needs_joint_review(*points),
-                registered_by: admin,
-                registered_at: at,
-            })
+            awards::insert(
+                tx,
+                NewAward {
+                    street_id,
+                    community_id: area(community_code)?,
+                    grid_id: None,
+                    micro_grid_id: None,
+                    person_id: person(person_code)?,
+                    currency: Currency::GridPoints.as_str(),
+                    category: category.as_str(),
+                    amount: *points,
+                    minutes: *minutes,
+                    note,
+                    activity_on: &chrono::DateTime::from_timestamp_millis(at)
+                        .map(|d| d.date_naive().to_string())
+                        .unwrap_or_default(),
+                    source: None,
+                    joint: policy.needs_joint_review(*points),
+                    registered_by: admin,
+                    registered_at: at,
+                },
+            )
             .await?;
         }
     }
@@ -209,7 +299,12 @@ pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, residen
             skills: t.skills.iter().map(|s| s.to_string()).collect(),
         };
         task.check()?;
-        let path = UnitPath { street_id, community_id: Some(community_id), grid_id, ..Default::default() };
+        let path = UnitPath {
+            street_id,
+            community_id: Some(community_id),
+            grid_id,
+            ..Default::default()
+        };
         let organiser = if t.grid_code.is_some() { secretary } else { admin };
         let id = volunteer::insert_task(tx, &path, &task, organiser).await?;
         for c in &t.claimers {
@@ -223,13 +318,19 @@ pub(crate) async fn load(tx: &mut Tx, street_id: i64, p: &Participation, residen
     written.push(("volunteer_claims", claims));
 
     let r = &p.resident;
-    accounts_store::insert_user(tx, NewUser {
-        street_id: Some(street_id),
-        username: &r.username,
-        password_hash: resident_hash,
-        person_id: Some(person(&r.person_code)?),
-        superuser: false,
-    })
+    accounts_store::insert_user(
+        tx,
+        NewUser {
+            street_id: Some(street_id),
+            username: &r.username,
+            password_hash: resident_hash,
+            person_id: Some(person(&r.person_code)?),
+            superuser: false,
+        },
+    )
     .await?;
-    Ok(Loaded { written, resident: (r.username.clone(), r.password.clone()) })
+    Ok(Loaded {
+        written,
+        resident: (r.username.clone(), r.password.clone()),
+    })
 }

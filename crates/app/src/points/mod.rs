@@ -30,17 +30,26 @@ impl From<Refusal> for AppError {
 
 /// The person the account acts as (residents act for themselves).
 pub(crate) fn own_person(actor: &Actor) -> Result<i64, AppError> {
-    actor.user.person_id.ok_or_else(|| AppError::field("person", "this account belongs to no person"))
+    actor
+        .user
+        .person_id
+        .ok_or_else(|| AppError::field("person", "this account belongs to no person"))
 }
 
 pub(crate) async fn policy_in(tx: &mut Tx, street_id: i64) -> Result<PointsPolicy, AppError> {
-    Ok(settings::get(tx, street_id, POLICY_KEY).await?.and_then(|v| serde_json::from_str(&v).ok()).unwrap_or_default())
+    Ok(settings::get(tx, street_id, POLICY_KEY)
+        .await?
+        .and_then(|v| serde_json::from_str(&v).ok())
+        .unwrap_or_default())
 }
 
 /// The place of a person, or their street alone when they have neither home nor post.
 pub(crate) async fn place_of(tx: &mut Tx, person_id: i64) -> Result<UnitPath, AppError> {
     let person = people::person(tx, person_id).await?;
-    Ok(ledger::person_place(tx, person_id, &today()).await?.unwrap_or(UnitPath { street_id: person.street_id, ..Default::default() }))
+    Ok(ledger::person_place(tx, person_id, &today()).await?.unwrap_or(UnitPath {
+        street_id: person.street_id,
+        ..Default::default()
+    }))
 }
 
 /// The community as a place, checked to be a community.
@@ -52,8 +61,27 @@ pub(crate) async fn community_path(tx: &mut Tx, community_id: i64) -> Result<Uni
     Ok(area.path())
 }
 
-pub(crate) async fn record(tx: &mut Tx, actor: Option<&Actor>, street_id: i64, action: &str, entity: &str, id: i64, detail: serde_json::Value) -> Result<(), AppError> {
-    audit::record(tx, NewEvent { street_id: Some(street_id), user_id: actor.map(|a| a.user.id), action, entity, entity_id: Some(id), detail }).await?;
+pub(crate) async fn record(
+    tx: &mut Tx,
+    actor: Option<&Actor>,
+    street_id: i64,
+    action: &str,
+    entity: &str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<(), AppError> {
+    audit::record(
+        tx,
+        NewEvent {
+            street_id: Some(street_id),
+            user_id: actor.map(|a| a.user.id),
+            action,
+            entity,
+            entity_id: Some(id),
+            detail,
+        },
+    )
+    .await?;
     Ok(())
 }
 
@@ -61,7 +89,8 @@ pub(crate) async fn record(tx: &mut Tx, actor: Option<&Actor>, street_id: i64, a
 pub fn period_from(kind: onegrid_domain::points::PeriodKind, value: Option<&str>) -> Result<Period, AppError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(Period::containing(kind, chrono::Utc::now().date_naive())),
-        Some(v) => Period::parse(kind, v).ok_or_else(|| AppError::field(kind.as_str(), "is not a valid period (2024-05, 2024-Q2 or 2024)")),
+        Some(v) => Period::parse(kind, v)
+            .ok_or_else(|| AppError::field(kind.as_str(), "is not a valid period (2024-05, 2024-Q2 or 2024)")),
     }
 }
 
@@ -126,8 +155,23 @@ impl App {
         policy.check()?;
         let mut tx = self.db.write().await?;
         territory::street(&mut tx, street_id).await?;
-        settings::set(&mut tx, street_id, POLICY_KEY, &serde_json::to_string(policy).expect("policy serializes")).await?;
-        record(&mut tx, Some(actor), street_id, "set_points_policy", "street", street_id, json!(policy)).await?;
+        settings::set(
+            &mut tx,
+            street_id,
+            POLICY_KEY,
+            &serde_json::to_string(policy).expect("policy serializes"),
+        )
+        .await?;
+        record(
+            &mut tx,
+            Some(actor),
+            street_id,
+            "set_points_policy",
+            "street",
+            street_id,
+            json!(policy),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -138,11 +182,25 @@ impl App {
         let mut tx = self.db.read().await?;
         let person = people::person(&mut tx, person_id).await?;
         let place = place_of(&mut tx, person_id).await?;
-        let balances: Vec<Balance> =
-            ledger::person_balances(&mut tx, person_id).await?.into_iter().map(|(currency, balance)| Balance { currency, balance }).collect();
-        let minutes = balances.iter().find(|b| b.currency == Currency::ServiceMinutes).map(|b| b.balance).unwrap_or(0);
+        let balances: Vec<Balance> = ledger::person_balances(&mut tx, person_id)
+            .await?
+            .into_iter()
+            .map(|(currency, balance)| Balance { currency, balance })
+            .collect();
+        let minutes = balances
+            .iter()
+            .find(|b| b.currency == Currency::ServiceMinutes)
+            .map(|b| b.balance)
+            .unwrap_or(0);
         let awards = ledger::award::of_person(&mut tx, person_id, 20).await?;
-        Ok(MyPoints { person_id, name: person.name, community_id: place.community_id, balances, stars: star::stars(minutes), awards })
+        Ok(MyPoints {
+            person_id,
+            name: person.name,
+            community_id: place.community_id,
+            balances,
+            stars: star::stars(minutes),
+            awards,
+        })
     }
 
     /// A person's statement for a period: the person themselves, or staff who register points
@@ -155,17 +213,36 @@ impl App {
         }
         let person = people::person(&mut tx, person_id).await?;
         let accounts = statement::person(&mut tx, person_id, period.start_ms(), period.end_ms()).await?;
-        Ok(PersonStatement { person_id, name: person.name, period: period.label(), start: period.start, end: period.end, accounts })
+        Ok(PersonStatement {
+            person_id,
+            name: person.name,
+            period: period.label(),
+            start: period.start,
+            end: period.end,
+            accounts,
+        })
     }
 
     /// A community's totals for a period, for staff who approve points for the whole community.
-    pub async fn community_statement(&self, actor: &Actor, community_id: i64, period: Period) -> Result<CommunityStatementView, AppError> {
+    pub async fn community_statement(
+        &self,
+        actor: &Actor,
+        community_id: i64,
+        period: Period,
+    ) -> Result<CommunityStatementView, AppError> {
         let mut tx = self.db.read().await?;
         let path = community_path(&mut tx, community_id).await?;
         actor.require_in(Permission::ApprovePoints, &path)?;
         let name = territory::area(&mut tx, community_id).await?.name;
         let statement = statement::community(&mut tx, community_id, period.start_ms(), period.end_ms()).await?;
-        Ok(CommunityStatementView { community_id, name, period: period.label(), start: period.start, end: period.end, statement })
+        Ok(CommunityStatementView {
+            community_id,
+            name,
+            period: period.label(),
+            start: period.start,
+            end: period.end,
+            statement,
+        })
     }
 
     /// A correction: the reverse of an entry, booked now; the entry itself stays. Redemptions
@@ -180,11 +257,17 @@ impl App {
         let entry = ledger::entry(&mut tx, entry_id).await?;
         let path = match entry.community_id {
             Some(c) => community_path(&mut tx, c).await?,
-            None => UnitPath { street_id: entry.street_id, ..Default::default() },
+            None => UnitPath {
+                street_id: entry.street_id,
+                ..Default::default()
+            },
         };
         actor.require_in(Permission::ApprovePoints, &path)?;
         if entry.movement.reason == Reason::Redeem {
-            return Err(AppError::Refused(Refusal::WrongState.code(), "a redemption is undone by cancelling it".into()));
+            return Err(AppError::Refused(
+                Refusal::WrongState.code(),
+                "a redemption is undone by cancelling it".into(),
+            ));
         }
         if entry.reverses_id.is_some() {
             return Err(Refusal::ReversalOfReversal.into());
@@ -207,12 +290,26 @@ impl App {
         };
         let id = match ledger::post(&mut tx, entry.street_id, &m, &info).await {
             Ok(Some(id)) => id,
-            Ok(None) => return Err(AppError::Refused(Refusal::InsufficientPoints.code(), "the points were spent meanwhile; nothing to take back".into())),
+            Ok(None) => {
+                return Err(AppError::Refused(
+                    Refusal::InsufficientPoints.code(),
+                    "the points were spent meanwhile; nothing to take back".into(),
+                ));
+            }
             // Two corrections of one entry at once: the unique reverses_id lets one through.
             Err(onegrid_store::StoreError::Conflict(_)) => return Err(Refusal::AlreadyReversed.into()),
             Err(e) => return Err(e.into()),
         };
-        record(&mut tx, Some(actor), entry.street_id, "reverse", "points_entry", entry.id, json!({"reversal": id, "note": note})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            entry.street_id,
+            "reverse",
+            "points_entry",
+            entry.id,
+            json!({"reversal": id, "note": note}),
+        )
+        .await?;
         let reversal = ledger::entry(&mut tx, id).await?;
         tx.commit().await?;
         Ok(reversal)
@@ -226,6 +323,10 @@ impl App {
         }
         let mut tx = self.db.read().await?;
         let (mismatches, totals) = ledger::check(&mut tx, street_id).await?;
-        Ok(LedgerCheck { ok: mismatches.is_empty() && totals.iter().all(|t| t.1 == 0), mismatches, totals })
+        Ok(LedgerCheck {
+            ok: mismatches.is_empty() && totals.iter().all(|t| t.1 == 0),
+            mismatches,
+            totals,
+        })
     }
 }

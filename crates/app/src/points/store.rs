@@ -8,9 +8,9 @@ use onegrid_domain::people::Permission;
 use onegrid_domain::points::store::{self as rules, NewItem};
 use onegrid_domain::points::{Account, Currency, Movement, Reason, Refusal};
 use onegrid_store::now_ms;
+use onegrid_store::people;
 use onegrid_store::points::store::{self as store, Item, NewRedemption, Redemption};
 use onegrid_store::points::{self as ledger, EntryInfo};
-use onegrid_store::people;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -35,7 +35,15 @@ pub struct ItemChange {
 }
 
 fn open_now(window: Option<&rules::ExchangeWindow>, item: &Item) -> bool {
-    item.active && rules::is_open(window, chrono::Utc::now().date_naive(), now_ms(), item.opens_at, item.closes_at, item.slot_starts_at)
+    item.active
+        && rules::is_open(
+            window,
+            chrono::Utc::now().date_naive(),
+            now_ms(),
+            item.opens_at,
+            item.closes_at,
+            item.slot_starts_at,
+        )
 }
 
 fn random_voucher() -> String {
@@ -51,7 +59,10 @@ impl App {
         let mut tx = self.db.read().await?;
         let community_id = match community_id {
             Some(c) => c,
-            None => place_of(&mut tx, own_person(actor)?).await?.community_id.ok_or_else(|| AppError::field("community_id", "is required"))?,
+            None => place_of(&mut tx, own_person(actor)?)
+                .await?
+                .community_id
+                .ok_or_else(|| AppError::field("community_id", "is required"))?,
         };
         let path = community_path(&mut tx, community_id).await?;
         if !actor.user.superuser && actor.home_street() != Some(path.street_id) {
@@ -60,7 +71,13 @@ impl App {
         let manage = actor.scope(Permission::ManageStore).covers(&path);
         let window = policy_in(&mut tx, path.street_id).await?.exchange_window;
         let items = store::items_of_community(&mut tx, community_id, !manage).await?;
-        Ok(items.into_iter().map(|item| ItemView { open: open_now(window.as_ref(), &item), item }).collect())
+        Ok(items
+            .into_iter()
+            .map(|item| ItemView {
+                open: open_now(window.as_ref(), &item),
+                item,
+            })
+            .collect())
     }
 
     pub async fn store_item(&self, actor: &Actor, id: i64) -> Result<ItemView, AppError> {
@@ -74,14 +91,19 @@ impl App {
             actor.require_in(Permission::ManageStore, &path)?;
         }
         let window = policy_in(&mut tx, item.street_id).await?.exchange_window;
-        Ok(ItemView { open: open_now(window.as_ref(), &item), item })
+        Ok(ItemView {
+            open: open_now(window.as_ref(), &item),
+            item,
+        })
     }
 
     pub async fn create_item(&self, actor: &Actor, community_id: i64, new: &NewItem) -> Result<Item, AppError> {
         actor.require(Permission::ManageStore)?;
         new.check()?;
         let mut tx = self.db.write().await?;
-        let path = community_path(&mut tx, community_id).await.map_err(|_| AppError::field("community_id", "is not a community"))?;
+        let path = community_path(&mut tx, community_id)
+            .await
+            .map_err(|_| AppError::field("community_id", "is not a community"))?;
         actor.require_in(Permission::ManageStore, &path)?;
         let id = store::insert_item(&mut tx, path.street_id, community_id, new, actor.user.id).await?;
         record(&mut tx, Some(actor), path.street_id, "create", "store_item", id, json!(new)).await?;
@@ -106,7 +128,16 @@ impl App {
         if let Some(a) = change.active {
             store::set_active(&mut tx, id, a).await?;
         }
-        record(&mut tx, Some(actor), item.street_id, "change", "store_item", id, json!({"add_stock": change.add_stock, "active": change.active})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            item.street_id,
+            "change",
+            "store_item",
+            id,
+            json!({"add_stock": change.add_stock, "active": change.active}),
+        )
+        .await?;
         let item = store::item(&mut tx, id).await?;
         tx.commit().await?;
         Ok(item)
@@ -144,8 +175,14 @@ impl App {
         if !rules::within_limit(store::live_count(&mut tx, item_id, person_id).await?, item.per_person_limit) {
             return Err(Refusal::LimitReached.into());
         }
-        let currency = Currency::parse(&item.currency).ok_or_else(|| AppError::Internal(format!("item {item_id} has currency {}", item.currency)))?;
-        let m = Movement { from: Account::personal(person_id, currency), to: Account::store(item.community_id, currency), amount: item.price, reason: Reason::Redeem };
+        let currency = Currency::parse(&item.currency)
+            .ok_or_else(|| AppError::Internal(format!("item {item_id} has currency {}", item.currency)))?;
+        let m = Movement {
+            from: Account::personal(person_id, currency),
+            to: Account::store(item.community_id, currency),
+            amount: item.price,
+            reason: Reason::Redeem,
+        };
         m.check()?;
         let note = format!("{} ×1", item.name);
         let info = EntryInfo {
@@ -162,20 +199,32 @@ impl App {
         while store::voucher_taken(&mut tx, &voucher).await? {
             voucher = random_voucher();
         }
-        let id = store::insert_redemption(&mut tx, NewRedemption {
-            street_id: item.street_id,
-            community_id: item.community_id,
-            item_id,
-            person_id,
-            price: item.price,
-            currency: currency.as_str(),
-            voucher: &voucher,
-            entry_id,
-            created_by: actor.user.id,
-            created_at: now_ms(),
-        })
+        let id = store::insert_redemption(
+            &mut tx,
+            NewRedemption {
+                street_id: item.street_id,
+                community_id: item.community_id,
+                item_id,
+                person_id,
+                price: item.price,
+                currency: currency.as_str(),
+                voucher: &voucher,
+                entry_id,
+                created_by: actor.user.id,
+                created_at: now_ms(),
+            },
+        )
         .await?;
-        record(&mut tx, Some(actor), item.street_id, "redeem", "store_redemption", id, json!({"item_id": item_id, "person_id": person_id, "price": item.price})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            item.street_id,
+            "redeem",
+            "store_redemption",
+            id,
+            json!({"item_id": item_id, "person_id": person_id, "price": item.price}),
+        )
+        .await?;
         let r = store::redemption(&mut tx, id).await?;
         tx.commit().await?;
         Ok(r)
@@ -187,7 +236,9 @@ impl App {
         let mut tx = self.db.write().await?;
         let r = store::redemption(&mut tx, id).await?;
         let own = actor.user.person_id == Some(r.person_id);
-        let staff = actor.scope(Permission::ManageStore).covers(&community_path(&mut tx, r.community_id).await?);
+        let staff = actor
+            .scope(Permission::ManageStore)
+            .covers(&community_path(&mut tx, r.community_id).await?);
         if !own && !staff {
             return Err(AppError::NotFound);
         }
@@ -211,11 +262,22 @@ impl App {
             registered_by: Some(actor.user.id),
             ..Default::default()
         };
-        let refund = ledger::post(&mut tx, r.street_id, &m, &info).await?.ok_or(Refusal::InvalidMovement)?;
+        let refund = ledger::post(&mut tx, r.street_id, &m, &info)
+            .await?
+            .ok_or(Refusal::InvalidMovement)?;
         if !store::close_redemption(&mut tx, id, "cancelled", actor.user.id, Some(refund)).await? {
             return Err(Refusal::WrongState.into());
         }
-        record(&mut tx, Some(actor), r.street_id, "cancel", "store_redemption", id, json!({"refund_entry": refund})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            r.street_id,
+            "cancel",
+            "store_redemption",
+            id,
+            json!({"refund_entry": refund}),
+        )
+        .await?;
         let r = store::redemption(&mut tx, id).await?;
         tx.commit().await?;
         Ok(r)

@@ -25,12 +25,17 @@ impl App {
         if format == Format::GeoJson {
             let features: Vec<serde_json::Value> = match kind {
                 Kind::Areas => {
-                    let mut f = vec![json!({"type": "Feature", "properties": {"level": "street", "code": street.code, "name": street.name},
-                        "geometry": street.boundary.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())})];
+                    let mut f = vec![
+                        json!({"type": "Feature", "properties": {"level": "street", "code": street.code, "name": street.name},
+                        "geometry": street.boundary.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())}),
+                    ];
                     let areas = territory::areas_of_street(&mut tx, street_id).await?;
                     let codes: std::collections::HashMap<i64, String> = areas.iter().map(|a| (a.id, a.code.clone())).collect();
                     for a in &areas {
-                        let parent = a.parent_id.and_then(|p| codes.get(&p).cloned()).unwrap_or_else(|| street.code.clone());
+                        let parent = a
+                            .parent_id
+                            .and_then(|p| codes.get(&p).cloned())
+                            .unwrap_or_else(|| street.code.clone());
                         f.push(json!({"type": "Feature",
                             "properties": {"level": a.level, "code": a.code, "name": a.name, "parent_code": parent, "kind": a.kind},
                             "geometry": a.boundary.as_deref().and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok())}));
@@ -51,11 +56,20 @@ impl App {
         }
         let rows: Vec<Vec<String>> = match kind {
             Kind::Areas => {
-                let mut out = vec![vec!["street".into(), street.code.clone(), street.name.clone(), String::new(), String::new()]];
+                let mut out = vec![vec![
+                    "street".into(),
+                    street.code.clone(),
+                    street.name.clone(),
+                    String::new(),
+                    String::new(),
+                ]];
                 let areas = territory::areas_of_street(&mut tx, street_id).await?;
                 let codes: std::collections::HashMap<i64, String> = areas.iter().map(|a| (a.id, a.code.clone())).collect();
                 for a in areas {
-                    let parent = a.parent_id.and_then(|p| codes.get(&p).cloned()).unwrap_or_else(|| street.code.clone());
+                    let parent = a
+                        .parent_id
+                        .and_then(|p| codes.get(&p).cloned())
+                        .unwrap_or_else(|| street.code.clone());
                     out.push(vec![a.level, a.code, a.name, parent, a.kind.unwrap_or_default()]);
                 }
                 out
@@ -64,7 +78,8 @@ impl App {
             other => onegrid_store::export::rows(&mut tx, other.as_str(), street_id, &scope).await?,
         };
         let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-        w.write_record(kind.columns()).map_err(|e| AppError::Internal(e.to_string()))?;
+        w.write_record(kind.columns())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         for r in rows {
             w.write_record(&r).map_err(|e| AppError::Internal(e.to_string()))?;
         }
@@ -73,8 +88,11 @@ impl App {
 }
 
 async fn building_rows(tx: &mut onegrid_store::Tx, street_id: i64) -> Result<Vec<Vec<String>>, AppError> {
-    let mgs: std::collections::HashMap<i64, String> =
-        territory::areas(tx, street_id, "micro_grid", None).await?.into_iter().map(|a| (a.id, a.code)).collect();
+    let mgs: std::collections::HashMap<i64, String> = territory::areas(tx, street_id, "micro_grid", None)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a.code))
+        .collect();
     Ok(territory::buildings_of_street(tx, street_id)
         .await?
         .into_iter()
@@ -92,4 +110,3 @@ async fn building_rows(tx: &mut onegrid_store::Tx, street_id: i64) -> Result<Vec
         })
         .collect())
 }
-

@@ -176,13 +176,19 @@ impl Action {
         Self::new(ActionKind::Reject).with_reason(reason)
     }
     pub fn dispatch(to: Assignment) -> Self {
-        Self { assignment: Some(to), ..Self::new(ActionKind::Dispatch) }
+        Self {
+            assignment: Some(to),
+            ..Self::new(ActionKind::Dispatch)
+        }
     }
     pub fn send_back(reason: &str) -> Self {
         Self::new(ActionKind::SendBack).with_reason(reason)
     }
     pub fn reassign(to: Assignment) -> Self {
-        Self { assignment: Some(to), ..Self::new(ActionKind::Reassign) }
+        Self {
+            assignment: Some(to),
+            ..Self::new(ActionKind::Reassign)
+        }
     }
     pub fn accept() -> Self {
         Self::new(ActionKind::Accept)
@@ -206,22 +212,38 @@ impl Action {
         Self::new(ActionKind::Reopen).with_reason(reason)
     }
     pub fn merge(into: CaseId) -> Self {
-        Self { merge_into: Some(into), ..Self::new(ActionKind::Merge) }
+        Self {
+            merge_into: Some(into),
+            ..Self::new(ActionKind::Merge)
+        }
     }
     pub fn escalate(reason: &str) -> Self {
         Self::new(ActionKind::Escalate).with_reason(reason)
     }
     pub fn supervise(level: u8) -> Self {
-        Self { escalation_level: Some(level), ..Self::new(ActionKind::Supervise) }
+        Self {
+            escalation_level: Some(level),
+            ..Self::new(ActionKind::Supervise)
+        }
     }
     pub fn rate(score: u8) -> Self {
-        Self { rating: Some(score), ..Self::new(ActionKind::Rate) }
+        Self {
+            rating: Some(score),
+            ..Self::new(ActionKind::Rate)
+        }
     }
     pub fn complete_subtask(department: UnitId) -> Self {
-        Self { department: Some(department), ..Self::new(ActionKind::CompleteSubtask) }
+        Self {
+            department: Some(department),
+            ..Self::new(ActionKind::CompleteSubtask)
+        }
     }
     pub fn waive_subtask(department: UnitId, reason: &str) -> Self {
-        Self { department: Some(department), ..Self::new(ActionKind::WaiveSubtask) }.with_reason(reason)
+        Self {
+            department: Some(department),
+            ..Self::new(ActionKind::WaiveSubtask)
+        }
+        .with_reason(reason)
     }
 
     pub fn with_reason(mut self, reason: &str) -> Self {
@@ -241,7 +263,11 @@ impl Action {
     /// replayed event produces itself again.
     pub fn normalized(&self) -> Action {
         let clean = |t: &Option<String>| t.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_string);
-        Action { reason: clean(&self.reason), note: clean(&self.note), ..self.clone() }
+        Action {
+            reason: clean(&self.reason),
+            note: clean(&self.note),
+            ..self.clone()
+        }
     }
 
     /// Missing, malformed or out-of-place data, every problem at once (R2). Checks that depend on
@@ -278,11 +304,23 @@ impl Action {
             (true, false) => out.push(FieldError::new(name, format!("`{k}` takes no {name}"))),
             _ => {}
         };
-        field("assignment", a.assignment.is_some(), wants(&[ActionKind::Dispatch, ActionKind::Reassign]));
+        field(
+            "assignment",
+            a.assignment.is_some(),
+            wants(&[ActionKind::Dispatch, ActionKind::Reassign]),
+        );
         field("merge_into", a.merge_into.is_some(), wants(&[ActionKind::Merge]));
         field("rating", a.rating.is_some(), wants(&[ActionKind::Rate]));
-        field("department", a.department.is_some(), wants(&[ActionKind::CompleteSubtask, ActionKind::WaiveSubtask]));
-        field("escalation_level", a.escalation_level.is_some(), wants(&[ActionKind::Supervise]));
+        field(
+            "department",
+            a.department.is_some(),
+            wants(&[ActionKind::CompleteSubtask, ActionKind::WaiveSubtask]),
+        );
+        field(
+            "escalation_level",
+            a.escalation_level.is_some(),
+            wants(&[ActionKind::Supervise]),
+        );
 
         match &a.assignment {
             Some(Assignment::Single(s)) if s.unit <= 0 => out.push(FieldError::new("assignment.unit", "unit ids are positive")),
@@ -340,7 +378,11 @@ mod tests {
 
     #[test]
     fn c4_action_json_is_flat() {
-        let a = Action::dispatch(Assignment::Single(Assignee { tier: Tier::Department, unit: 7 })).with_note("  go ");
+        let a = Action::dispatch(Assignment::Single(Assignee {
+            tier: Tier::Department,
+            unit: 7,
+        }))
+        .with_note("  go ");
         let json = serde_json::to_value(a.normalized()).unwrap();
         assert_eq!(json["action"], "dispatch");
         assert_eq!(json["note"], "go");

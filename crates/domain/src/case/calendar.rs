@@ -45,7 +45,16 @@ impl Default for WorkCalendar {
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).expect("valid time");
         Self {
             utc_offset_minutes: 8 * 60,
-            periods: vec![WorkPeriod { start: t(9, 0), end: t(12, 0) }, WorkPeriod { start: t(13, 30), end: t(18, 0) }],
+            periods: vec![
+                WorkPeriod {
+                    start: t(9, 0),
+                    end: t(12, 0),
+                },
+                WorkPeriod {
+                    start: t(13, 30),
+                    end: t(18, 0),
+                },
+            ],
             weekdays: vec![1, 2, 3, 4, 5],
             holidays: BTreeSet::new(),
             make_up_days: BTreeSet::new(),
@@ -57,12 +66,32 @@ impl WorkCalendar {
     /// The settings a street can save, all problems at once.
     pub fn validate(&self) -> Result<(), DomainError> {
         let mut c = Checks::new();
-        c.check(self.utc_offset_minutes.abs() <= 14 * 60, "utc_offset_minutes", "offsets run from -14:00 to +14:00");
-        c.check(!self.periods.is_empty(), "periods", "a working day needs at least one working period");
-        c.check(self.periods.iter().all(|p| p.start < p.end), "periods", "each period starts before it ends");
-        c.check(self.periods.windows(2).all(|w| w[0].end <= w[1].start), "periods", "periods are in order and do not overlap");
+        c.check(
+            self.utc_offset_minutes.abs() <= 14 * 60,
+            "utc_offset_minutes",
+            "offsets run from -14:00 to +14:00",
+        );
+        c.check(
+            !self.periods.is_empty(),
+            "periods",
+            "a working day needs at least one working period",
+        );
+        c.check(
+            self.periods.iter().all(|p| p.start < p.end),
+            "periods",
+            "each period starts before it ends",
+        );
+        c.check(
+            self.periods.windows(2).all(|w| w[0].end <= w[1].start),
+            "periods",
+            "periods are in order and do not overlap",
+        );
         c.check(!self.weekdays.is_empty(), "weekdays", "at least one weekday is a working day");
-        c.check(self.weekdays.iter().all(|d| (1..=7).contains(d)), "weekdays", "weekdays are numbered 1 (Monday) to 7 (Sunday)");
+        c.check(
+            self.weekdays.iter().all(|d| (1..=7).contains(d)),
+            "weekdays",
+            "weekdays are numbered 1 (Monday) to 7 (Sunday)",
+        );
         c.check(
             self.holidays.is_disjoint(&self.make_up_days),
             "make_up_days",

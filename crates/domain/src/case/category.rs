@@ -111,9 +111,19 @@ impl Catalogue {
         categories: Vec<Category>,
     ) -> Result<Catalogue, DomainError> {
         let by_code = categories.iter().enumerate().map(|(i, c)| (c.code.clone(), i)).collect();
-        let cat = Catalogue { version, about, departments, categories, by_code };
+        let cat = Catalogue {
+            version,
+            about,
+            departments,
+            categories,
+            by_code,
+        };
         let problems = cat.problems();
-        if problems.is_empty() { Ok(cat) } else { Err(DomainError::Invalid(problems)) }
+        if problems.is_empty() {
+            Ok(cat)
+        } else {
+            Err(DomainError::Invalid(problems))
+        }
     }
 
     fn problems(&self) -> Vec<FieldError> {
@@ -128,7 +138,10 @@ impl Catalogue {
                 bad(format!("departments[{}]", d.code), "department code appears twice");
             }
             if d.code.is_empty() || d.zh.trim().is_empty() || d.en.trim().is_empty() {
-                bad(format!("departments[{}]", d.code), "a department needs a code and zh and en names");
+                bad(
+                    format!("departments[{}]", d.code),
+                    "a department needs a code and zh and en names",
+                );
             }
         }
         let mut seen = HashSet::new();
@@ -206,7 +219,10 @@ impl Catalogue {
 
     /// The step limits, each inherited separately.
     pub fn limits(&self, code: &str) -> Option<StepLimits> {
-        Some(StepLimits { dispatch: self.resolve(code, |c| c.dispatch)?, handle: self.resolve(code, |c| c.handle)? })
+        Some(StepLimits {
+            dispatch: self.resolve(code, |c| c.dispatch)?,
+            handle: self.resolve(code, |c| c.handle)?,
+        })
     }
 
     pub fn roots(&self) -> impl Iterator<Item = &Category> {

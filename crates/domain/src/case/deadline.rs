@@ -47,16 +47,32 @@ pub struct Limit {
 
 impl Limit {
     pub fn calendar_hours(h: u32) -> Self {
-        Self { amount: h, unit: LimitUnit::Hours, clock: Clock::Calendar }
+        Self {
+            amount: h,
+            unit: LimitUnit::Hours,
+            clock: Clock::Calendar,
+        }
     }
     pub fn working_hours(h: u32) -> Self {
-        Self { amount: h, unit: LimitUnit::Hours, clock: Clock::Working }
+        Self {
+            amount: h,
+            unit: LimitUnit::Hours,
+            clock: Clock::Working,
+        }
     }
     pub fn calendar_days(d: u32) -> Self {
-        Self { amount: d, unit: LimitUnit::Days, clock: Clock::Calendar }
+        Self {
+            amount: d,
+            unit: LimitUnit::Days,
+            clock: Clock::Calendar,
+        }
     }
     pub fn working_days(d: u32) -> Self {
-        Self { amount: d, unit: LimitUnit::Days, clock: Clock::Working }
+        Self {
+            amount: d,
+            unit: LimitUnit::Days,
+            clock: Clock::Working,
+        }
     }
 
     /// The limit in seconds of its own clock.
@@ -73,7 +89,9 @@ impl Limit {
     pub fn parse(s: &str) -> Result<Limit, String> {
         let s = s.trim();
         let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-        let amount: u32 = s[..split].parse().map_err(|_| format!("`{s}` does not start with a number"))?;
+        let amount: u32 = s[..split]
+            .parse()
+            .map_err(|_| format!("`{s}` does not start with a number"))?;
         let (unit, clock) = match &s[split..] {
             "min" => (LimitUnit::Minutes, Clock::Calendar),
             "h" => (LimitUnit::Hours, Clock::Calendar),
@@ -141,7 +159,11 @@ pub struct DeadlinePolicy {
 impl DeadlinePolicy {
     pub fn validate(&self) -> Result<(), DomainError> {
         let mut c = Checks::new();
-        c.check((1..100).contains(&self.warn_percent), "warn_percent", "the warning comes before the due time: 1 to 99");
+        c.check(
+            (1..100).contains(&self.warn_percent),
+            "warn_percent",
+            "the warning comes before the due time: 1 to 99",
+        );
         c.check(self.escalate_every_percent >= 1, "escalate_every_percent", "at least 1");
         c.finish()
     }
@@ -149,7 +171,10 @@ impl DeadlinePolicy {
 
 impl Default for DeadlinePolicy {
     fn default() -> Self {
-        Self { warn_percent: 80, escalate_every_percent: 100 }
+        Self {
+            warn_percent: 80,
+            escalate_every_percent: 100,
+        }
     }
 }
 
@@ -188,7 +213,10 @@ impl Step {
 /// escalate). Registering does not restart: the dispatch clock runs from receipt.
 pub fn restarts_clock(ev: &CaseEvent) -> Option<Step> {
     let step = Step::for_status(ev.to)?;
-    let new_handler = matches!(ev.action.kind, ActionKind::Dispatch | ActionKind::Reassign | ActionKind::Escalate);
+    let new_handler = matches!(
+        ev.action.kind,
+        ActionKind::Dispatch | ActionKind::Reassign | ActionKind::Escalate
+    );
     (Step::for_status(ev.from) != Some(step) || new_handler).then_some(step)
 }
 
@@ -272,7 +300,10 @@ impl StepClock {
     pub fn next_check_at(&self) -> Option<DateTime<Utc>> {
         let warn = (self.notice == Notice::None).then_some(self.warn_at);
         let overdue = (self.notice < Notice::Overdue).then(|| just_after(self.due_at));
-        let escalate = self.escalate_at.get(usize::from(self.escalation_level)).map(|t| just_after(*t));
+        let escalate = self
+            .escalate_at
+            .get(usize::from(self.escalation_level))
+            .map(|t| just_after(*t));
         [warn, overdue, escalate].into_iter().flatten().min()
     }
 }
@@ -293,10 +324,22 @@ pub fn colour(start: DateTime<Utc>, limit: &Limit, now: DateTime<Utc>, cal: &Wor
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum DeadlineAction {
     /// Tell the handler (A5): `SET notice = notice WHERE notice = expected`.
-    Notify { step: Step, to: Tier, expected: Notice, notice: Notice, due_at: DateTime<Utc> },
+    Notify {
+        step: Step,
+        to: Tier,
+        expected: Notice,
+        notice: Notice,
+        due_at: DateTime<Utc>,
+    },
     /// Tell the next tier up and append a `supervise` event (督办):
     /// `SET escalation_level = level WHERE escalation_level = expected_level`.
-    Escalate { step: Step, to: Tier, expected_level: u8, level: u8, due_at: DateTime<Utc> },
+    Escalate {
+        step: Step,
+        to: Tier,
+        expected_level: u8,
+        level: u8,
+        due_at: DateTime<Utc>,
+    },
 }
 
 impl DeadlineAction {
@@ -315,17 +358,35 @@ impl DeadlineAction {
 pub fn next_deadline_action(clock: &StepClock, now: DateTime<Utc>) -> Option<DeadlineAction> {
     let (step, due_at) = (clock.step, clock.due_at);
     if now > due_at && clock.notice < Notice::Overdue {
-        return Some(DeadlineAction::Notify { step, to: clock.handler, expected: clock.notice, notice: Notice::Overdue, due_at });
+        return Some(DeadlineAction::Notify {
+            step,
+            to: clock.handler,
+            expected: clock.notice,
+            notice: Notice::Overdue,
+            due_at,
+        });
     }
     let level = usize::from(clock.escalation_level);
     if let (Some(at), Some(to)) = (clock.escalate_at.get(level), clock.handler.supervisors().get(level))
         && now > *at
     {
         let expected_level = clock.escalation_level;
-        return Some(DeadlineAction::Escalate { step, to: *to, expected_level, level: expected_level + 1, due_at });
+        return Some(DeadlineAction::Escalate {
+            step,
+            to: *to,
+            expected_level,
+            level: expected_level + 1,
+            due_at,
+        });
     }
     if now >= clock.warn_at && now <= due_at && clock.notice == Notice::None {
-        return Some(DeadlineAction::Notify { step, to: clock.handler, expected: Notice::None, notice: Notice::Warned, due_at });
+        return Some(DeadlineAction::Notify {
+            step,
+            to: clock.handler,
+            expected: Notice::None,
+            notice: Notice::Warned,
+            due_at,
+        });
     }
     None
 }

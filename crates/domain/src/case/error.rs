@@ -13,10 +13,18 @@ pub enum CaseError {
     /// The action exists from this state, but something about this case stands in the way:
     /// already rated, co-handlers unfinished, escalation already recorded … (HTTP 409).
     #[error("cannot {action} this {state} case: {reason}")]
-    Conflict { state: CaseStatus, action: ActionKind, reason: String },
+    Conflict {
+        state: CaseStatus,
+        action: ActionKind,
+        reason: String,
+    },
     /// The actor's tier may not do this here (HTTP 403).
     #[error("{actor} may not {action} a {state} case")]
-    NotPermitted { actor: ActorTier, action: ActionKind, state: CaseStatus },
+    NotPermitted {
+        actor: ActorTier,
+        action: ActionKind,
+        state: CaseStatus,
+    },
     /// The action's data is missing or malformed (HTTP 422, fields beside the form).
     #[error("{}", DomainError::Invalid(.0.clone()))]
     Invalid(Vec<FieldError>),

@@ -25,8 +25,10 @@ pub struct CaseEvent {
 /// that `transition` would not produce from the state before it is reported, not applied.
 pub fn replay(events: &[CaseEvent]) -> Result<CaseState, CaseError> {
     events.iter().enumerate().try_fold(CaseState::new(), |state, (index, ev)| {
-        let again =
-            transition(&state, &ev.action, &ev.by, ev.at).map_err(|e| CaseError::CorruptLog { index, why: e.to_string() })?;
+        let again = transition(&state, &ev.action, &ev.by, ev.at).map_err(|e| CaseError::CorruptLog {
+            index,
+            why: e.to_string(),
+        })?;
         if &again != ev {
             return Err(CaseError::CorruptLog {
                 index,

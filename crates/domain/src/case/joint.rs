@@ -34,7 +34,11 @@ pub struct SubTask {
 
 impl SubTask {
     pub fn open(department: UnitId, due_at: Option<DateTime<Utc>>) -> Self {
-        Self { department, due_at, status: SubTaskStatus::Open }
+        Self {
+            department,
+            due_at,
+            status: SubTaskStatus::Open,
+        }
     }
 }
 
@@ -65,7 +69,10 @@ impl SubTaskRefusal {
 impl JointHandling {
     /// A fresh plan with every sub-task open and no deadlines yet.
     pub fn new(lead: UnitId, co_handlers: &[UnitId]) -> Self {
-        Self { lead: SubTask::open(lead, None), co_handlers: co_handlers.iter().map(|d| SubTask::open(*d, None)).collect() }
+        Self {
+            lead: SubTask::open(lead, None),
+            co_handlers: co_handlers.iter().map(|d| SubTask::open(*d, None)).collect(),
+        }
     }
 
     /// Sets one department's deadline; a department not in the plan is ignored.
@@ -80,7 +87,10 @@ impl JointHandling {
     pub fn problems(&self) -> Vec<FieldError> {
         let mut out = Vec::new();
         if self.co_handlers.is_empty() {
-            out.push(FieldError::new("assignment.co_handlers", "joint handling needs at least one co-handling department"));
+            out.push(FieldError::new(
+                "assignment.co_handlers",
+                "joint handling needs at least one co-handling department",
+            ));
         }
         let mut seen = std::collections::HashSet::new();
         for t in self.all() {
@@ -89,11 +99,17 @@ impl JointHandling {
             } else if !seen.insert(t.department) {
                 out.push(FieldError::new(
                     "assignment.co_handlers",
-                    format!("department {} appears twice (the lead is not also a co-handler)", t.department),
+                    format!(
+                        "department {} appears twice (the lead is not also a co-handler)",
+                        t.department
+                    ),
                 ));
             }
             if t.status != SubTaskStatus::Open {
-                out.push(FieldError::new("assignment.status", "a new dispatch starts with every sub-task open"));
+                out.push(FieldError::new(
+                    "assignment.status",
+                    "a new dispatch starts with every sub-task open",
+                ));
             }
         }
         out
@@ -141,7 +157,10 @@ impl JointHandling {
 
     fn set(&self, department: UnitId, status: SubTaskStatus) -> Result<JointHandling, SubTaskRefusal> {
         let mut j = self.clone();
-        let t = j.all_mut().find(|t| t.department == department).ok_or(SubTaskRefusal::NotASubTask)?;
+        let t = j
+            .all_mut()
+            .find(|t| t.department == department)
+            .ok_or(SubTaskRefusal::NotASubTask)?;
         if t.status != SubTaskStatus::Open {
             return Err(SubTaskRefusal::NotOpen);
         }
@@ -192,7 +211,12 @@ mod tests {
     #[test]
     fn c3_rework_reopens_only_the_lead_and_deadlines_are_per_subtask() {
         let due = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
-        let j = JointHandling::new(10, &[20]).with_due(20, due).complete(10).unwrap().complete(20).unwrap();
+        let j = JointHandling::new(10, &[20])
+            .with_due(20, due)
+            .complete(10)
+            .unwrap()
+            .complete(20)
+            .unwrap();
         let r = j.reopen_lead();
         assert_eq!(r.lead.status, SubTaskStatus::Open);
         assert_eq!(r.co_handlers[0].status, SubTaskStatus::Done);

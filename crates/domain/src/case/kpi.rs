@@ -64,7 +64,10 @@ pub struct Rate {
 
 impl Rate {
     fn count<'a>(cases: impl Iterator<Item = &'a CaseSummary>, hit: impl Fn(&CaseSummary) -> bool) -> Rate {
-        cases.fold(Rate::default(), |r, c| Rate { numerator: r.numerator + u64::from(hit(c)), denominator: r.denominator + 1 })
+        cases.fold(Rate::default(), |r, c| Rate {
+            numerator: r.numerator + u64::from(hit(c)),
+            denominator: r.denominator + 1,
+        })
     }
 
     /// 0.0–1.0, or `None` when nothing was due.
@@ -88,14 +91,22 @@ pub fn acceptance_rate(cases: &[CaseSummary], period: &Period) -> Rate {
 /// period, those the handler signed for by `accept_due_at`.
 pub fn response_rate(cases: &[CaseSummary], period: &Period) -> Rate {
     let dispatched = cases.iter().filter(|c| c.counts() && period.has(c.dispatched_at));
-    Rate::count(dispatched, |c| matches!((c.accepted_at, c.accept_due_at), (Some(a), Some(d)) if a <= d))
+    Rate::count(
+        dispatched,
+        |c| matches!((c.accepted_at, c.accept_due_at), (Some(a), Some(d)) if a <= d),
+    )
 }
 
 /// 按期结案率 / on-time closure rate = closed on time ÷ due in the period (应结案数: cases whose
 /// handle deadline falls in the period, rejected ones excluded).
 pub fn on_time_closure_rate(cases: &[CaseSummary], period: &Period) -> Rate {
-    let due = cases.iter().filter(|c| c.counts() && c.status != CaseStatus::Rejected && period.has(c.due_at));
-    Rate::count(due, |c| matches!((c.closed_at, c.due_at), (Some(closed), Some(due)) if closed <= due))
+    let due = cases
+        .iter()
+        .filter(|c| c.counts() && c.status != CaseStatus::Rejected && period.has(c.due_at));
+    Rate::count(
+        due,
+        |c| matches!((c.closed_at, c.due_at), (Some(closed), Some(due)) if closed <= due),
+    )
 }
 
 /// 返工率 / rework rate = reworked ÷ handled (cases first handled in the period that were ever
@@ -108,14 +119,18 @@ pub fn rework_rate(cases: &[CaseSummary], period: &Period) -> Rate {
 /// 满意率 / satisfaction rate: of the cases closed in the period and rated, those rated 4 (基本满意,
 /// fairly satisfied) or 5 (满意, satisfied).
 pub fn satisfaction_rate(cases: &[CaseSummary], period: &Period) -> Rate {
-    let rated = cases.iter().filter(|c| c.counts() && period.has(c.closed_at) && c.rating.is_some());
+    let rated = cases
+        .iter()
+        .filter(|c| c.counts() && period.has(c.closed_at) && c.rating.is_some());
     Rate::count(rated, |c| c.rating.is_some_and(|r| r >= 4))
 }
 
 /// 解决率 / resolution rate: of the cases closed in the period with a return-visit answer, those
 /// the reporter confirmed solved.
 pub fn resolution_rate(cases: &[CaseSummary], period: &Period) -> Rate {
-    let asked = cases.iter().filter(|c| c.counts() && period.has(c.closed_at) && c.resolved.is_some());
+    let asked = cases
+        .iter()
+        .filter(|c| c.counts() && period.has(c.closed_at) && c.resolved.is_some());
     Rate::count(asked, |c| c.resolved == Some(true))
 }
 
@@ -132,7 +147,11 @@ pub fn median_time_to_close(cases: &[CaseSummary], period: &Period) -> Option<Ti
     }
     ms.sort_unstable();
     let n = ms.len();
-    let mid = if n % 2 == 1 { ms[n / 2] } else { (ms[n / 2 - 1] + ms[n / 2]) / 2 };
+    let mid = if n % 2 == 1 {
+        ms[n / 2]
+    } else {
+        (ms[n / 2 - 1] + ms[n / 2]) / 2
+    };
     Some(TimeDelta::milliseconds(mid))
 }
 

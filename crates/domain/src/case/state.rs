@@ -175,7 +175,11 @@ impl CaseState {
             ActionKind::Supervise => s.escalation_level = a.escalation_level.unwrap_or(s.escalation_level),
             ActionKind::CompleteSubtask | ActionKind::WaiveSubtask => {
                 if let (Some(Assignment::Joint(j)), Some(d)) = (&s.assignment, a.department) {
-                    let next = if a.kind == ActionKind::CompleteSubtask { j.complete(d) } else { j.waive(d) };
+                    let next = if a.kind == ActionKind::CompleteSubtask {
+                        j.complete(d)
+                    } else {
+                        j.waive(d)
+                    };
                     if let Ok(j) = next {
                         s.assignment = Some(Assignment::Joint(j));
                     }

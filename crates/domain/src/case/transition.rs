@@ -50,13 +50,21 @@ pub fn transition(case: &CaseState, action: &Action, actor: &ActorTier, now: Dat
     let (state, kind) = (case.status, action.kind);
     let to = next_status(state, kind).ok_or(CaseError::IllegalTransition { state, action: kind })?;
     if !may(case, kind, *actor) {
-        return Err(CaseError::NotPermitted { actor: *actor, action: kind, state });
+        return Err(CaseError::NotPermitted {
+            actor: *actor,
+            action: kind,
+            state,
+        });
     }
     let problems = action.problems();
     if !problems.is_empty() {
         return Err(CaseError::Invalid(problems));
     }
-    let conflict = |reason: String| CaseError::Conflict { state, action: kind, reason };
+    let conflict = |reason: String| CaseError::Conflict {
+        state,
+        action: kind,
+        reason,
+    };
     if let Some(reason) = standing_conflict(case, kind) {
         return Err(conflict(reason.to_string()));
     }
@@ -86,12 +94,22 @@ pub fn transition(case: &CaseState, action: &Action, actor: &ActorTier, now: Dat
             let (Some(Assignment::Joint(j)), Some(d)) = (&case.assignment, action.department) else {
                 return Err(conflict("the case is not handled jointly".into()));
             };
-            let done = if kind == ActionKind::CompleteSubtask { j.complete(d) } else { j.waive(d) };
+            let done = if kind == ActionKind::CompleteSubtask {
+                j.complete(d)
+            } else {
+                j.waive(d)
+            };
             done.map_err(|r| conflict(r.message().into()))?;
         }
         _ => {}
     }
-    Ok(CaseEvent { from: state, to, action: action.normalized(), by: *actor, at: now })
+    Ok(CaseEvent {
+        from: state,
+        to,
+        action: action.normalized(),
+        by: *actor,
+        at: now,
+    })
 }
 
 /// The actions this actor could take now (given the right data): the buttons a page shows.

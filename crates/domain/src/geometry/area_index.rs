@@ -22,10 +22,16 @@ impl AreaIndex {
             .enumerate()
             .filter_map(|(i, (_, mp))| {
                 let r = mp.bounding_rect()?;
-                Some(GeomWithData::new(Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]), i))
+                Some(GeomWithData::new(
+                    Rectangle::from_corners([r.min().x, r.min().y], [r.max().x, r.max().y]),
+                    i,
+                ))
             })
             .collect();
-        Self { tree: RTree::bulk_load(entries), shapes }
+        Self {
+            tree: RTree::bulk_load(entries),
+            shapes,
+        }
     }
 
     pub fn len(&self) -> usize {
@@ -57,7 +63,8 @@ impl AreaIndex {
 
 fn on_boundary(mp: &MultiPolygon<f64>, p: Point<f64>) -> bool {
     use geo::Intersects;
-    mp.iter().any(|poly| poly.exterior().intersects(&p) || poly.interiors().iter().any(|r| r.intersects(&p)))
+    mp.iter()
+        .any(|poly| poly.exterior().intersects(&p) || poly.interiors().iter().any(|r| r.intersects(&p)))
 }
 
 #[cfg(test)]
@@ -66,7 +73,9 @@ mod tests {
     use geo::polygon;
 
     fn square(x: f64, y: f64, s: f64) -> MultiPolygon<f64> {
-        MultiPolygon(vec![polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s), (x: x, y: y)]])
+        MultiPolygon(vec![
+            polygon![(x: x, y: y), (x: x + s, y: y), (x: x + s, y: y + s), (x: x, y: y + s), (x: x, y: y)],
+        ])
     }
 
     #[test]

@@ -46,8 +46,17 @@ impl LocalFrame {
             lo_y = lo_y.min(y);
             hi_y = hi_y.max(y);
         }
-        let (lon0, lat0) = if lo_x.is_finite() { ((lo_x + hi_x) / 2.0, (lo_y + hi_y) / 2.0) } else { (0.0, 0.0) };
-        LocalFrame { lon0, lat0, kx: EARTH_RADIUS_M * DEG * (lat0 * DEG).cos(), ky: EARTH_RADIUS_M * DEG }
+        let (lon0, lat0) = if lo_x.is_finite() {
+            ((lo_x + hi_x) / 2.0, (lo_y + hi_y) / 2.0)
+        } else {
+            (0.0, 0.0)
+        };
+        LocalFrame {
+            lon0,
+            lat0,
+            kx: EARTH_RADIUS_M * DEG * (lat0 * DEG).cos(),
+            ky: EARTH_RADIUS_M * DEG,
+        }
     }
 
     pub fn to_xy(&self, lon: f64, lat: f64) -> [f64; 2] {
@@ -122,7 +131,12 @@ pub fn voronoi_cells(sites: &[[f64; 2]], frame: &LocalFrame, region: &MultiPolyg
     let mut pts: Vec<[f64; 2]> = sites.to_vec();
     {
         let mut order: Vec<usize> = (0..n).collect();
-        order.sort_by(|&i, &j| pts[i].partial_cmp(&pts[j]).unwrap_or(std::cmp::Ordering::Equal).then(i.cmp(&j)));
+        order.sort_by(|&i, &j| {
+            pts[i]
+                .partial_cmp(&pts[j])
+                .unwrap_or(std::cmp::Ordering::Equal)
+                .then(i.cmp(&j))
+        });
         let mut k = 0.0;
         for w in 1..n {
             let (prev, cur) = (order[w - 1], order[w]);
@@ -143,7 +157,12 @@ pub fn voronoi_cells(sites: &[[f64; 2]], frame: &LocalFrame, region: &MultiPolyg
         y1 = y1.max(p[1]);
     }
     if let Some(r) = region.bounding_rect() {
-        for (lon, lat) in [(r.min().x, r.min().y), (r.max().x, r.max().y), (r.min().x, r.max().y), (r.max().x, r.min().y)] {
+        for (lon, lat) in [
+            (r.min().x, r.min().y),
+            (r.max().x, r.max().y),
+            (r.min().x, r.max().y),
+            (r.max().x, r.min().y),
+        ] {
             let [x, y] = frame.to_xy(lon, lat);
             x0 = x0.min(x);
             y0 = y0.min(y);
@@ -152,13 +171,22 @@ pub fn voronoi_cells(sites: &[[f64; 2]], frame: &LocalFrame, region: &MultiPolyg
         }
     }
     let margin = 10.0 + (x1 - x0).max(y1 - y0);
-    let outer = [[x0 - margin, y0 - margin], [x1 + margin, y0 - margin], [x1 + margin, y1 + margin], [x0 - margin, y1 + margin]];
+    let outer = [
+        [x0 - margin, y0 - margin],
+        [x1 + margin, y0 - margin],
+        [x1 + margin, y1 + margin],
+        [x0 - margin, y1 + margin],
+    ];
     let tree: RTree<GeomWithData<[f64; 2], usize>> =
         RTree::bulk_load(pts.iter().enumerate().map(|(i, p)| GeomWithData::new(*p, i)).collect());
     let mut out = Vec::with_capacity(n);
     for (i, &s) in pts.iter().enumerate() {
         let mut cell: Vec<[f64; 2]> = outer.to_vec();
-        let reach2 = |cell: &[[f64; 2]]| cell.iter().map(|v| (v[0] - s[0]).powi(2) + (v[1] - s[1]).powi(2)).fold(0.0, f64::max);
+        let reach2 = |cell: &[[f64; 2]]| {
+            cell.iter()
+                .map(|v| (v[0] - s[0]).powi(2) + (v[1] - s[1]).powi(2))
+                .fold(0.0, f64::max)
+        };
         let mut r2 = reach2(&cell);
         for (other, d2) in tree.nearest_neighbor_iter_with_distance_2(&s) {
             if other.data == i {
@@ -181,7 +209,11 @@ pub fn voronoi_cells(sites: &[[f64; 2]], frame: &LocalFrame, region: &MultiPolyg
         let mut ring: Vec<Coord<f64>> = cell.iter().map(|p| Coord { x: p[0], y: p[1] }).collect();
         ring.push(ring[0]);
         let convex = frame.shape_to_lon_lat(&MultiPolygon(vec![Polygon::new(LineString(ring), vec![])]));
-        out.push(if convex.0.is_empty() { convex } else { convex.intersection(region) });
+        out.push(if convex.0.is_empty() {
+            convex
+        } else {
+            convex.intersection(region)
+        });
     }
     out
 }
@@ -196,7 +228,9 @@ mod tests {
 
     /// A square region of about 1 km (0.01° of longitude, 0.009° of latitude) in lon/lat.
     fn square() -> MultiPolygon<f64> {
-        MultiPolygon(vec![polygon![(x: X0, y: Y0), (x: X0 + 0.01, y: Y0), (x: X0 + 0.01, y: Y0 + 0.009), (x: X0, y: Y0 + 0.009), (x: X0, y: Y0)]])
+        MultiPolygon(vec![
+            polygon![(x: X0, y: Y0), (x: X0 + 0.01, y: Y0), (x: X0 + 0.01, y: Y0 + 0.009), (x: X0, y: Y0 + 0.009), (x: X0, y: Y0)],
+        ])
     }
 
     fn area(mp: &MultiPolygon<f64>) -> f64 {
@@ -222,7 +256,10 @@ mod tests {
         assert_eq!(cells.len(), sites.len());
         let whole = area(&region);
         let total: f64 = cells.iter().map(area).sum();
-        assert!((total - whole).abs() < 0.01, "cells cover the square exactly once: {total} of {whole} m²");
+        assert!(
+            (total - whole).abs() < 0.01,
+            "cells cover the square exactly once: {total} of {whole} m²"
+        );
         for (i, c) in cells.iter().enumerate() {
             assert!(area(c) > 0.0, "cell {i} is empty");
             if i + 1 < sites.len() {
@@ -239,9 +276,15 @@ mod tests {
     fn g1_cells_follow_a_non_convex_region() {
         // An L shape (three squares of about 100 m): the cells are cut by the notch.
         let d = 0.001;
-        let l = MultiPolygon(vec![polygon![(x: X0, y: Y0), (x: X0 + 2.0 * d, y: Y0), (x: X0 + 2.0 * d, y: Y0 + d), (x: X0 + d, y: Y0 + d), (x: X0 + d, y: Y0 + 2.0 * d), (x: X0, y: Y0 + 2.0 * d), (x: X0, y: Y0)]]);
+        let l = MultiPolygon(vec![
+            polygon![(x: X0, y: Y0), (x: X0 + 2.0 * d, y: Y0), (x: X0 + 2.0 * d, y: Y0 + d), (x: X0 + d, y: Y0 + d), (x: X0 + d, y: Y0 + 2.0 * d), (x: X0, y: Y0 + 2.0 * d), (x: X0, y: Y0)],
+        ]);
         let frame = LocalFrame::around([(X0, Y0), (X0 + 2.0 * d, Y0 + 2.0 * d)]);
-        let pts = [(X0 + d / 2.0, Y0 + d / 2.0), (X0 + 1.5 * d, Y0 + d / 2.0), (X0 + d / 2.0, Y0 + 1.5 * d)];
+        let pts = [
+            (X0 + d / 2.0, Y0 + d / 2.0),
+            (X0 + 1.5 * d, Y0 + d / 2.0),
+            (X0 + d / 2.0, Y0 + 1.5 * d),
+        ];
         let sites: Vec<[f64; 2]> = pts.iter().map(|&(x, y)| frame.to_xy(x, y)).collect();
         let cells = voronoi_cells(&sites, &frame, &l);
         let areas: Vec<f64> = cells.iter().map(area).collect();

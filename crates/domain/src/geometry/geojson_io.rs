@@ -15,13 +15,11 @@ pub fn check_lat_lng(lat: f64, lng: f64) -> Result<(), FieldError> {
 /// Reads a GeoJSON Polygon or MultiPolygon (a bare geometry, or a Feature carrying one) as the
 /// boundary of an area. Every coordinate must be a valid WGS-84 position.
 pub fn multipolygon_from_geojson(field: &str, value: &serde_json::Value) -> Result<MultiPolygon<f64>, FieldError> {
-    let gj: geojson::GeoJson = serde_json::from_value(value.clone())
-        .map_err(|e| FieldError::new(field, format!("is not GeoJSON: {e}")))?;
+    let gj: geojson::GeoJson =
+        serde_json::from_value(value.clone()).map_err(|e| FieldError::new(field, format!("is not GeoJSON: {e}")))?;
     let geometry = match gj {
         geojson::GeoJson::Geometry(g) => g,
-        geojson::GeoJson::Feature(f) => f
-            .geometry
-            .ok_or_else(|| FieldError::new(field, "feature has no geometry"))?,
+        geojson::GeoJson::Feature(f) => f.geometry.ok_or_else(|| FieldError::new(field, "feature has no geometry"))?,
         geojson::GeoJson::FeatureCollection(_) => {
             return Err(FieldError::new(field, "must be one geometry, not a FeatureCollection"));
         }
@@ -34,7 +32,10 @@ pub fn multipolygon_from_geojson(field: &str, value: &serde_json::Value) -> Resu
         Geometry::MultiPolygon(mp) => mp,
         _ => return Err(FieldError::new(field, "must be a Polygon or MultiPolygon")),
     };
-    for c in mp.iter().flat_map(|p| p.exterior().coords().chain(p.interiors().iter().flat_map(|r| r.coords()))) {
+    for c in mp
+        .iter()
+        .flat_map(|p| p.exterior().coords().chain(p.interiors().iter().flat_map(|r| r.coords())))
+    {
         check_lat_lng(c.y, c.x).map_err(|_| FieldError::new(field, "has a coordinate outside WGS-84 range"))?;
     }
     if mp.0.iter().any(|p| p.exterior().0.len() < 4) {

@@ -48,8 +48,12 @@ pub enum TeamKind {
 }
 
 impl TeamKind {
-    pub const ALL: [TeamKind; 4] =
-        [TeamKind::GridTeam, TeamKind::MicroTeam, TeamKind::Patrol, TeamKind::JointCommittee];
+    pub const ALL: [TeamKind; 4] = [
+        TeamKind::GridTeam,
+        TeamKind::MicroTeam,
+        TeamKind::Patrol,
+        TeamKind::JointCommittee,
+    ];
     pub fn as_str(self) -> &'static str {
         match self {
             TeamKind::GridTeam => "grid_team",

@@ -138,12 +138,26 @@ impl Role {
                 ManageStore,
                 ManageTasks,
             ],
-            Role::CommunityStaff => {
-                &[ViewResidents, ViewPeople, EditTerritory, ViewCoverage, RegisterPoints, ApprovePoints, ManageStore, ManageTasks]
-            }
+            Role::CommunityStaff => &[
+                ViewResidents,
+                ViewPeople,
+                EditTerritory,
+                ViewCoverage,
+                RegisterPoints,
+                ApprovePoints,
+                ManageStore,
+                ManageTasks,
+            ],
             // The grid chief approves points in the grid; grid workers and micro-grid leaders
             // register them and run volunteer tasks (P2, P5).
-            Role::GridChief => &[ViewResidents, ViewPeople, EditTerritory, RegisterPoints, ApprovePoints, ManageTasks],
+            Role::GridChief => &[
+                ViewResidents,
+                ViewPeople,
+                EditTerritory,
+                RegisterPoints,
+                ApprovePoints,
+                ManageTasks,
+            ],
             Role::GridWorker => &[ViewResidents, ViewPeople, EditTerritory, RegisterPoints, ManageTasks],
             Role::MicroGridLeader => &[ViewResidents, ViewPeople, RegisterPoints, ManageTasks],
             Role::PartTimeWorker | Role::BuildingLeader => &[ViewResidents, ViewPeople, RegisterPoints],

@@ -88,12 +88,18 @@ impl Scope {
 
     /// True when a post covers the record: the post's unit is the record's unit or an ancestor.
     pub fn covers(&self, path: &UnitPath) -> bool {
-        [Level::Street, Level::Community, Level::Grid, Level::MicroGrid, Level::Building]
-            .into_iter()
-            .any(|l| match (path.id_at(l), self.set(l)) {
-                (Some(id), Some(set)) => set.contains(&id),
-                _ => false,
-            })
+        [
+            Level::Street,
+            Level::Community,
+            Level::Grid,
+            Level::MicroGrid,
+            Level::Building,
+        ]
+        .into_iter()
+        .any(|l| match (path.id_at(l), self.set(l)) {
+            (Some(id), Some(set)) => set.contains(&id),
+            _ => false,
+        })
     }
 }
 
@@ -113,7 +119,11 @@ mod tests {
 
     #[test]
     fn r4_grid_worker_sees_own_grid_only() {
-        let grants = [Grant { role: Role::GridWorker, level: Level::Grid, unit_id: 7 }];
+        let grants = [Grant {
+            role: Role::GridWorker,
+            level: Level::Grid,
+            unit_id: 7,
+        }];
         let s = Scope::of(&grants, Permission::ViewResidents);
         assert!(s.covers(&path(3, 7, 70, 700)));
         assert!(!s.covers(&path(3, 8, 80, 800)));
@@ -121,7 +131,11 @@ mod tests {
 
     #[test]
     fn r4_secretary_sees_whole_community() {
-        let grants = [Grant { role: Role::CommunitySecretary, level: Level::Community, unit_id: 3 }];
+        let grants = [Grant {
+            role: Role::CommunitySecretary,
+            level: Level::Community,
+            unit_id: 3,
+        }];
         let s = Scope::of(&grants, Permission::ViewResidents);
         assert!(s.covers(&path(3, 7, 70, 700)));
         assert!(s.covers(&path(3, 8, 80, 800)));
@@ -130,7 +144,11 @@ mod tests {
 
     #[test]
     fn r4_permission_not_held_gives_empty_scope() {
-        let grants = [Grant { role: Role::Specialist, level: Level::Street, unit_id: 1 }];
+        let grants = [Grant {
+            role: Role::Specialist,
+            level: Level::Street,
+            unit_id: 1,
+        }];
         assert!(Scope::of(&grants, Permission::ViewResidents).is_empty());
         assert!(!Scope::of(&grants, Permission::ViewPeople).is_empty());
     }

@@ -50,7 +50,13 @@ pub enum AccountKind {
 }
 
 impl AccountKind {
-    pub const ALL: [AccountKind; 5] = [AccountKind::Work, AccountKind::Grid, AccountKind::Hours, AccountKind::Issuing, AccountKind::Store];
+    pub const ALL: [AccountKind; 5] = [
+        AccountKind::Work,
+        AccountKind::Grid,
+        AccountKind::Hours,
+        AccountKind::Issuing,
+        AccountKind::Store,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -106,15 +112,27 @@ pub struct Account {
 impl Account {
     /// A person's account of the kind that holds `currency`.
     pub fn personal(person_id: i64, currency: Currency) -> Account {
-        Account { kind: AccountKind::personal_for(currency), holder: Holder::Person(person_id), currency }
+        Account {
+            kind: AccountKind::personal_for(currency),
+            holder: Holder::Person(person_id),
+            currency,
+        }
     }
 
     pub fn issuing(community_id: i64, currency: Currency) -> Account {
-        Account { kind: AccountKind::Issuing, holder: Holder::Community(community_id), currency }
+        Account {
+            kind: AccountKind::Issuing,
+            holder: Holder::Community(community_id),
+            currency,
+        }
     }
 
     pub fn store(community_id: i64, currency: Currency) -> Account {
-        Account { kind: AccountKind::Store, holder: Holder::Community(community_id), currency }
+        Account {
+            kind: AccountKind::Store,
+            holder: Holder::Community(community_id),
+            currency,
+        }
     }
 
     /// Kind, holder and currency fit together: personal kinds belong to people and hold their
@@ -149,9 +167,17 @@ mod tests {
         assert_eq!(Account::personal(1, Currency::ServiceMinutes).kind, AccountKind::Hours);
         assert!(Account::issuing(3, Currency::ServiceMinutes).is_well_formed());
         assert!(!Account::store(3, Currency::ServiceMinutes).is_well_formed());
-        let wrong = Account { kind: AccountKind::Work, holder: Holder::Person(1), currency: Currency::GridPoints };
+        let wrong = Account {
+            kind: AccountKind::Work,
+            holder: Holder::Person(1),
+            currency: Currency::GridPoints,
+        };
         assert!(!wrong.is_well_formed());
-        let wrong = Account { kind: AccountKind::Grid, holder: Holder::Community(1), currency: Currency::GridPoints };
+        let wrong = Account {
+            kind: AccountKind::Grid,
+            holder: Holder::Community(1),
+            currency: Currency::GridPoints,
+        };
         assert!(!wrong.is_well_formed());
     }
 

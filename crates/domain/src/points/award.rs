@@ -16,7 +16,12 @@ pub enum AwardStatus {
 }
 
 impl AwardStatus {
-    pub const ALL: [AwardStatus; 4] = [AwardStatus::Registered, AwardStatus::FirstApproval, AwardStatus::Credited, AwardStatus::Rejected];
+    pub const ALL: [AwardStatus; 4] = [
+        AwardStatus::Registered,
+        AwardStatus::FirstApproval,
+        AwardStatus::Credited,
+        AwardStatus::Rejected,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -90,8 +95,17 @@ mod tests {
     use super::*;
 
     fn review(joint: bool, first: Option<i64>) -> Review {
-        let status = if first.is_some() { AwardStatus::FirstApproval } else { AwardStatus::Registered };
-        Review { status, beneficiary: 100, first_approver: first, joint }
+        let status = if first.is_some() {
+            AwardStatus::FirstApproval
+        } else {
+            AwardStatus::Registered
+        };
+        Review {
+            status,
+            beneficiary: 100,
+            first_approver: first,
+            joint,
+        }
     }
 
     #[test]
@@ -109,7 +123,10 @@ mod tests {
     #[test]
     fn p2_nobody_approves_their_own_points_or_decides_twice() {
         assert_eq!(review(false, None).approve(1, Some(100)), Err(Refusal::OwnAward));
-        let done = Review { status: AwardStatus::Credited, ..review(false, None) };
+        let done = Review {
+            status: AwardStatus::Credited,
+            ..review(false, None)
+        };
         assert_eq!(done.approve(1, Some(50)), Err(Refusal::NotPending));
         assert_eq!(done.reject(Some(50)), Err(Refusal::NotPending));
     }

@@ -20,7 +20,13 @@ pub enum Reason {
 }
 
 impl Reason {
-    pub const ALL: [Reason; 5] = [Reason::Award, Reason::Redeem, Reason::Refund, Reason::Expire, Reason::Correction];
+    pub const ALL: [Reason; 5] = [
+        Reason::Award,
+        Reason::Redeem,
+        Reason::Refund,
+        Reason::Expire,
+        Reason::Correction,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -82,8 +88,17 @@ impl Movement {
     /// The entry that undoes this one. A cancelled redemption is a refund; anything else is a
     /// correction.
     pub fn reversal(&self) -> Movement {
-        let reason = if self.reason == Reason::Redeem { Reason::Refund } else { Reason::Correction };
-        Movement { from: self.to, to: self.from, amount: self.amount, reason }
+        let reason = if self.reason == Reason::Redeem {
+            Reason::Refund
+        } else {
+            Reason::Correction
+        };
+        Movement {
+            from: self.to,
+            to: self.from,
+            amount: self.amount,
+            reason,
+        }
     }
 }
 
@@ -147,7 +162,12 @@ mod tests {
         assert_eq!(redeem.reversal().reason, Reason::Refund);
         assert!(redeem.reversal().check().is_ok());
         // A correction that is not the reverse of any allowed flow is refused.
-        let odd = Movement { from: Account::store(3, Currency::GridPoints), to: Account::issuing(3, Currency::GridPoints), amount: 1, reason: Reason::Correction };
+        let odd = Movement {
+            from: Account::store(3, Currency::GridPoints),
+            to: Account::issuing(3, Currency::GridPoints),
+            amount: 1,
+            reason: Reason::Correction,
+        };
         assert!(odd.check().is_err());
     }
 }

@@ -12,7 +12,8 @@ pub fn expiring(balance: i64, credited_since_cutoff: i64) -> i64 {
 /// The first day still valid: `years` before `today` (29 February falls back to the 28th).
 pub fn cutoff(today: NaiveDate, years: i64) -> NaiveDate {
     let y = today.year() - years as i32;
-    NaiveDate::from_ymd_opt(y, today.month(), today.day()).unwrap_or_else(|| NaiveDate::from_ymd_opt(y, today.month(), 28).expect("valid date"))
+    NaiveDate::from_ymd_opt(y, today.month(), today.day())
+        .unwrap_or_else(|| NaiveDate::from_ymd_opt(y, today.month(), 28).expect("valid date"))
 }
 
 #[cfg(test)]

@@ -71,7 +71,12 @@ impl Ledger {
             return Err(Refusal::InsufficientPoints);
         }
         let id = self.entries.len();
-        self.entries.push(Posted { id, movement: m, at, reverses });
+        self.entries.push(Posted {
+            id,
+            movement: m,
+            at,
+            reverses,
+        });
         *self.balances.entry(m.from).or_default() -= m.amount;
         *self.balances.entry(m.to).or_default() += m.amount;
         Ok(id)
@@ -101,7 +106,11 @@ impl Ledger {
 
     /// Credits to `a` at or after `since`, the valid part of a balance under expiry.
     pub fn credits_since(&self, a: &Account, since: i64) -> i64 {
-        self.entries.iter().filter(|e| e.at >= since && e.movement.to == *a).map(|e| e.movement.amount).sum()
+        self.entries
+            .iter()
+            .filter(|e| e.at >= since && e.movement.to == *a)
+            .map(|e| e.movement.amount)
+            .sum()
     }
 }
 

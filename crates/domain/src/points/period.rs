@@ -84,7 +84,11 @@ impl Period {
     }
 
     pub fn start_ms(&self) -> i64 {
-        self.start.and_hms_opt(0, 0, 0).expect("midnight").and_utc().timestamp_millis()
+        self.start
+            .and_hms_opt(0, 0, 0)
+            .expect("midnight")
+            .and_utc()
+            .timestamp_millis()
     }
 
     pub fn end_ms(&self) -> i64 {
@@ -100,12 +104,24 @@ mod tests {
     fn p2_periods() {
         let d = NaiveDate::from_ymd_opt(2024, 11, 15).unwrap();
         let m = Period::containing(PeriodKind::Month, d);
-        assert_eq!((m.start.to_string(), m.end.to_string()), ("2024-11-01".into(), "2024-12-01".into()));
+        assert_eq!(
+            (m.start.to_string(), m.end.to_string()),
+            ("2024-11-01".into(), "2024-12-01".into())
+        );
         let q = Period::containing(PeriodKind::Quarter, d);
-        assert_eq!((q.start.to_string(), q.end.to_string(), q.label()), ("2024-10-01".into(), "2025-01-01".into(), "2024-Q4".into()));
+        assert_eq!(
+            (q.start.to_string(), q.end.to_string(), q.label()),
+            ("2024-10-01".into(), "2025-01-01".into(), "2024-Q4".into())
+        );
         let y = Period::containing(PeriodKind::Year, d);
         assert_eq!(y.end.to_string(), "2025-01-01");
-        assert_eq!(Period::parse(PeriodKind::Month, "2024-12"), Some(Period::containing(PeriodKind::Month, NaiveDate::from_ymd_opt(2024, 12, 3).unwrap())));
+        assert_eq!(
+            Period::parse(PeriodKind::Month, "2024-12"),
+            Some(Period::containing(
+                PeriodKind::Month,
+                NaiveDate::from_ymd_opt(2024, 12, 3).unwrap()
+            ))
+        );
         assert_eq!(Period::parse(PeriodKind::Quarter, "2024-Q2").unwrap().label(), "2024-Q2");
         assert_eq!(Period::parse(PeriodKind::Month, "2024-13"), None);
         assert_eq!(Period::parse(PeriodKind::Quarter, "2024-Q5"), None);

@@ -13,17 +13,42 @@ const STOCK: i64 = 5;
 
 #[derive(Debug, Clone)]
 enum Op {
-    Register { person: i64, currency: Currency, category: usize, minutes: i64 },
-    Approve { award: usize, approver: i64 },
-    Reject { award: usize, approver: i64 },
-    Redeem { person: i64, item: usize },
-    Refund { redemption: usize },
-    Expire { person: i64, back: i64 },
-    Correct { entry: usize },
+    Register {
+        person: i64,
+        currency: Currency,
+        category: usize,
+        minutes: i64,
+    },
+    Approve {
+        award: usize,
+        approver: i64,
+    },
+    Reject {
+        award: usize,
+        approver: i64,
+    },
+    Redeem {
+        person: i64,
+        item: usize,
+    },
+    Refund {
+        redemption: usize,
+    },
+    Expire {
+        person: i64,
+        back: i64,
+    },
+    Correct {
+        entry: usize,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
-    let currency = prop_oneof![Just(Currency::GridPoints), Just(Currency::WorkPoints), Just(Currency::ServiceMinutes)];
+    let currency = prop_oneof![
+        Just(Currency::GridPoints),
+        Just(Currency::WorkPoints),
+        Just(Currency::ServiceMinutes)
+    ];
     prop_oneof![
         4 => (1..=PEOPLE, currency, 0..7usize, 0..600i64).prop_map(|(person, currency, category, minutes)| Op::Register { person, currency, category, minutes }),
         4 => (0..40usize, 1..=3i64).prop_map(|(award, approver)| Op::Approve { award, approver }),
@@ -80,12 +105,27 @@ fn home(person: i64) -> i64 {
 impl World {
     fn new() -> World {
         World {
-            policy: PointsPolicy { joint_review_threshold: 3, ..PointsPolicy::default() },
+            policy: PointsPolicy {
+                joint_review_threshold: 3,
+                ..PointsPolicy::default()
+            },
             ledger: Ledger::new(),
             awards: Vec::new(),
             items: vec![
-                Item { community: 1, currency: Currency::GridPoints, price: 2, stock: STOCK, limit: 2 },
-                Item { community: 2, currency: Currency::WorkPoints, price: 3, stock: STOCK, limit: 3 },
+                Item {
+                    community: 1,
+                    currency: Currency::GridPoints,
+                    price: 2,
+                    stock: STOCK,
+                    limit: 2,
+                },
+                Item {
+                    community: 2,
+                    currency: Currency::WorkPoints,
+                    price: 3,
+                    stock: STOCK,
+                    limit: 3,
+                },
             ],
             redemptions: Vec::new(),
             now: 0,
@@ -96,20 +136,37 @@ impl World {
         self.now += 1;
         let now = self.now;
         match op {
-            Op::Register { person, currency, category, minutes } => {
+            Op::Register {
+                person,
+                currency,
+                category,
+                minutes,
+            } => {
                 let amount = match currency {
                     Currency::ServiceMinutes => minutes,
                     _ => self.policy.rule(Category::ALL[category]).points(minutes),
                 };
                 if amount > 0 {
                     let community = home(person);
-                    self.awards.push(Award { community, person, currency, amount, status: AwardStatus::Registered, first: None });
+                    self.awards.push(Award {
+                        community,
+                        person,
+                        currency,
+                        amount,
+                        status: AwardStatus::Registered,
+                        first: None,
+                    });
                 }
             }
             Op::Approve { award, approver } => {
                 let joint_threshold = self.policy.joint_review_threshold;
                 let Some(a) = self.awards.get_mut(award) else { return };
-                let review = Review { status: a.status, beneficiary: a.person, first_approver: a.first, joint: a.amount >= joint_threshold };
+                let review = Review {
+                    status: a.status,
+                    beneficiary: a.person,
+                    first_approver: a.first,
+                    joint: a.amount >= joint_threshold,
+                };
                 match review.approve(approver, person_of_user(approver)) {
                     Ok(Decision::AwaitSecond) => {
                         a.status = AwardStatus::FirstApproval;
@@ -122,7 +179,9 @@ impl World {
                             amount: a.amount,
                             reason: Reason::Award,
                         };
-                        self.ledger.post(m, now).expect("an award from an issuing account always posts");
+                        self.ledger
+                            .post(m, now)
+                            .expect("an award from an issuing account always posts");
                         a.status = AwardStatus::Credited;
                     }
                     Err(_) => {}
@@ -130,7 +189,12 @@ impl World {
             }
             Op::Reject { award, approver } => {
                 let Some(a) = self.awards.get_mut(award) else { return };
-                let review = Review { status: a.status, beneficiary: a.person, first_approver: a.first, joint: false };
+                let review = Review {
+                    status: a.status,
+                    beneficiary: a.person,
+                    first_approver: a.first,
+                    joint: false,
+                };
                 if review.reject(person_of_user(approver)).is_ok() {
                     a.status = AwardStatus::Rejected;
                 }
@@ -138,21 +202,44 @@ impl World {
             Op::Redeem { person, item } => {
                 let it = &self.items[item];
                 let me = Account::personal(person, it.currency);
-                let already = self.redemptions.iter().filter(|r| r.item == item && r.person == person && !r.cancelled).count() as i64;
-                let state = RedeemState { open: true, stock: it.stock, already, limit: it.limit, balance: self.ledger.balance(&me), price: it.price };
+                let already = self
+                    .redemptions
+                    .iter()
+                    .filter(|r| r.item == item && r.person == person && !r.cancelled)
+                    .count() as i64;
+                let state = RedeemState {
+                    open: true,
+                    stock: it.stock,
+                    already,
+                    limit: it.limit,
+                    balance: self.ledger.balance(&me),
+                    price: it.price,
+                };
                 let before = self.ledger.entries().len();
                 match redeem_check(&state) {
                     Ok(()) => {
-                        let m = Movement { from: me, to: Account::store(it.community, it.currency), amount: it.price, reason: Reason::Redeem };
+                        let m = Movement {
+                            from: me,
+                            to: Account::store(it.community, it.currency),
+                            amount: it.price,
+                            reason: Reason::Redeem,
+                        };
                         let entry = self.ledger.post(m, now).expect("checked redemption posts");
                         self.items[item].stock -= 1;
-                        self.redemptions.push(Redemption { item, person, entry, cancelled: false });
+                        self.redemptions.push(Redemption {
+                            item,
+                            person,
+                            entry,
+                            cancelled: false,
+                        });
                     }
                     Err(_) => assert_eq!(self.ledger.entries().len(), before, "a refused redemption writes nothing"),
                 }
             }
             Op::Refund { redemption } => {
-                let Some(r) = self.redemptions.get_mut(redemption) else { return };
+                let Some(r) = self.redemptions.get_mut(redemption) else {
+                    return;
+                };
                 if r.cancelled {
                     assert_eq!(self.ledger.reverse(r.entry, now), Err(Refusal::AlreadyReversed));
                     return;
@@ -166,7 +253,12 @@ impl World {
                     let me = Account::personal(person, currency);
                     let amount = expiry::expiring(self.ledger.balance(&me), self.ledger.credits_since(&me, now - back));
                     if amount > 0 {
-                        let m = Movement { from: me, to: Account::issuing(home(person), currency), amount, reason: Reason::Expire };
+                        let m = Movement {
+                            from: me,
+                            to: Account::issuing(home(person), currency),
+                            amount,
+                            reason: Reason::Expire,
+                        };
                         self.ledger.post(m, now).expect("expiry never takes more than the balance");
                     }
                 }
@@ -187,7 +279,12 @@ impl World {
     fn check_invariants(&self) {
         for c in Currency::ALL {
             assert_eq!(self.ledger.total(c), 0, "cached balances of {c:?} sum to zero");
-            let derived: i64 = self.ledger.accounts().filter(|(a, _)| a.currency == c).map(|(a, _)| self.ledger.derived_balance(a)).sum();
+            let derived: i64 = self
+                .ledger
+                .accounts()
+                .filter(|(a, _)| a.currency == c)
+                .map(|(a, _)| self.ledger.derived_balance(a))
+                .sum();
             assert_eq!(derived, 0, "entries of {c:?} sum to zero");
         }
         for (a, b) in self.ledger.accounts() {
@@ -201,7 +298,11 @@ impl World {
             assert!(it.stock >= 0);
             assert_eq!(it.stock + live, STOCK, "stock plus live redemptions is the initial stock");
             let in_store = self.ledger.balance(&Account::store(it.community, it.currency));
-            assert_eq!(in_store, live * it.price, "the store holds exactly what live redemptions paid");
+            assert_eq!(
+                in_store,
+                live * it.price,
+                "the store holds exactly what live redemptions paid"
+            );
         }
         for e in self.ledger.entries() {
             assert!(e.movement.amount > 0 && e.movement.from.currency == e.movement.to.currency);

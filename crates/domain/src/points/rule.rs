@@ -85,7 +85,12 @@ pub struct PointsPolicy {
 impl Default for PointsPolicy {
     fn default() -> Self {
         use Category::*;
-        let rule = |category, per_activity, per_hour, cap| PointRule { category, per_activity, per_hour, cap };
+        let rule = |category, per_activity, per_hour, cap| PointRule {
+            category,
+            per_activity,
+            per_hour,
+            cap,
+        };
         PointsPolicy {
             rules: vec![
                 rule(StudyEducation, 2, 0, 2),
@@ -105,11 +110,12 @@ impl Default for PointsPolicy {
 
 impl PointsPolicy {
     pub fn rule(&self, c: Category) -> PointRule {
-        self.rules
-            .iter()
-            .copied()
-            .find(|r| r.category == c)
-            .unwrap_or(PointRule { category: c, per_activity: 0, per_hour: 0, cap: 0 })
+        self.rules.iter().copied().find(|r| r.category == c).unwrap_or(PointRule {
+            category: c,
+            per_activity: 0,
+            per_hour: 0,
+            cap: 0,
+        })
     }
 
     pub fn needs_joint_review(&self, amount: i64) -> bool {
@@ -119,18 +125,30 @@ impl PointsPolicy {
     pub fn check(&self) -> Result<(), DomainError> {
         let mut c = Checks::new();
         for cat in Category::ALL {
-            c.check(self.rules.iter().filter(|r| r.category == cat).count() == 1, &format!("rules.{}", cat.as_str()), "needs exactly one rule");
+            c.check(
+                self.rules.iter().filter(|r| r.category == cat).count() == 1,
+                &format!("rules.{}", cat.as_str()),
+                "needs exactly one rule",
+            );
         }
         for r in &self.rules {
             let f = format!("rules.{}", r.category.as_str());
             c.check(r.per_activity >= 0 && r.per_hour >= 0, &f, "amounts must be 0 or more");
             c.check((1..=10_000).contains(&r.cap), &f, "cap must be from 1 to 10000");
         }
-        c.check(self.joint_review_threshold >= 1, "joint_review_threshold", "must be 1 or more");
+        c.check(
+            self.joint_review_threshold >= 1,
+            "joint_review_threshold",
+            "must be 1 or more",
+        );
         if let Some(Err(DomainError::Invalid(f))) = self.exchange_window.as_ref().map(|w| w.check()) {
             f.into_iter().for_each(|e| c.push(e));
         }
-        c.check(self.expiry_years.is_none_or(|y| (1..=50).contains(&y)), "expiry_years", "must be from 1 to 50");
+        c.check(
+            self.expiry_years.is_none_or(|y| (1..=50).contains(&y)),
+            "expiry_years",
+            "must be from 1 to 50",
+        );
         c.finish()
     }
 }

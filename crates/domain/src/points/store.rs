@@ -46,7 +46,11 @@ pub struct ExchangeWindow {
 
 impl ExchangeWindow {
     pub fn quarterly() -> ExchangeWindow {
-        ExchangeWindow { months: vec![1, 4, 7, 10], from_day: 1, to_day: 10 }
+        ExchangeWindow {
+            months: vec![1, 4, 7, 10],
+            from_day: 1,
+            to_day: 10,
+        }
     }
 
     pub fn is_open(&self, date: NaiveDate) -> bool {
@@ -55,8 +59,16 @@ impl ExchangeWindow {
 
     pub fn check(&self) -> Result<(), DomainError> {
         let mut c = Checks::new();
-        c.check(!self.months.is_empty() && self.months.iter().all(|m| (1..=12).contains(m)), "exchange_window.months", "must list months from 1 to 12");
-        c.check((1..=31).contains(&self.from_day) && (self.from_day..=31).contains(&self.to_day), "exchange_window.days", "must be days 1–31, from ≤ to");
+        c.check(
+            !self.months.is_empty() && self.months.iter().all(|m| (1..=12).contains(m)),
+            "exchange_window.months",
+            "must list months from 1 to 12",
+        );
+        c.check(
+            (1..=31).contains(&self.from_day) && (self.from_day..=31).contains(&self.to_day),
+            "exchange_window.days",
+            "must be days 1–31, from ≤ to",
+        );
         c.finish()
     }
 }
@@ -100,13 +112,29 @@ impl NewItem {
         let mut c = Checks::new();
         let name = self.name.trim().chars().count();
         c.check((1..=100).contains(&name), "name", "must be 1–100 characters");
-        c.check(self.description.chars().count() <= 2000, "description", "must be at most 2000 characters");
+        c.check(
+            self.description.chars().count() <= 2000,
+            "description",
+            "must be at most 2000 characters",
+        );
         c.check(self.currency.spendable(), "currency", "must be work_points or grid_points");
-        c.check((1..=1_000_000).contains(&self.price), "price", "must be from 1 to 1000000 points");
+        c.check(
+            (1..=1_000_000).contains(&self.price),
+            "price",
+            "must be from 1 to 1000000 points",
+        );
         c.check((0..=1_000_000).contains(&self.stock), "stock", "must be from 0 to 1000000");
-        c.check((1..=1000).contains(&self.per_person_limit), "per_person_limit", "must be from 1 to 1000");
+        c.check(
+            (1..=1000).contains(&self.per_person_limit),
+            "per_person_limit",
+            "must be from 1 to 1000",
+        );
         if self.kind == ItemKind::Venue {
-            c.check(self.venue.as_deref().is_some_and(|v| !v.trim().is_empty()), "venue", "is required for a venue booking");
+            c.check(
+                self.venue.as_deref().is_some_and(|v| !v.trim().is_empty()),
+                "venue",
+                "is required for a venue booking",
+            );
             match (self.slot_starts_at, self.slot_ends_at) {
                 (Some(s), Some(e)) => {
                     c.check(s < e, "slot_ends_at", "must be after the start of the slot");
@@ -125,7 +153,14 @@ impl NewItem {
 
 /// Whether the store sells this item now: inside the street's exchange window (if one is set)
 /// and the item's own opening window; a venue slot that has started is no longer sold.
-pub fn is_open(window: Option<&ExchangeWindow>, today: NaiveDate, now_ms: i64, opens_at: Option<i64>, closes_at: Option<i64>, slot_starts_at: Option<i64>) -> bool {
+pub fn is_open(
+    window: Option<&ExchangeWindow>,
+    today: NaiveDate,
+    now_ms: i64,
+    opens_at: Option<i64>,
+    closes_at: Option<i64>,
+    slot_starts_at: Option<i64>,
+) -> bool {
     window.is_none_or(|w| w.is_open(today))
         && opens_at.is_none_or(|o| now_ms >= o)
         && closes_at.is_none_or(|c| now_ms < c)
@@ -168,7 +203,10 @@ pub fn redeem_check(s: &RedeemState) -> Result<(), Refusal> {
 const VOUCHER_ALPHABET: &[u8] = b"23456789ABCDEFGHJKMNPQRSTUVWXYZ";
 
 pub fn voucher_code(random: [u8; 10]) -> String {
-    random.iter().map(|b| VOUCHER_ALPHABET[(*b as usize) % VOUCHER_ALPHABET.len()] as char).collect()
+    random
+        .iter()
+        .map(|b| VOUCHER_ALPHABET[(*b as usize) % VOUCHER_ALPHABET.len()] as char)
+        .collect()
 }
 
 #[cfg(test)]
@@ -195,7 +233,14 @@ mod tests {
     #[test]
     fn p3_item_checks_report_every_field() {
         assert!(item().check().is_ok());
-        let bad = NewItem { name: " ".into(), price: 0, stock: -1, kind: ItemKind::Venue, currency: Currency::ServiceMinutes, ..item() };
+        let bad = NewItem {
+            name: " ".into(),
+            price: 0,
+            stock: -1,
+            kind: ItemKind::Venue,
+            currency: Currency::ServiceMinutes,
+            ..item()
+        };
         let DomainError::Invalid(f) = bad.check().unwrap_err();
         let fields: Vec<&str> = f.iter().map(|e| e.field.as_str()).collect();
         for want in ["name", "price", "stock", "currency", "venue", "slot_starts_at"] {
@@ -218,12 +263,43 @@ mod tests {
 
     #[test]
     fn p3_refusals_come_in_a_fixed_order() {
-        let ok = RedeemState { open: true, stock: 1, already: 0, limit: 1, balance: 10, price: 10 };
+        let ok = RedeemState {
+            open: true,
+            stock: 1,
+            already: 0,
+            limit: 1,
+            balance: 10,
+            price: 10,
+        };
         assert_eq!(redeem_check(&ok), Ok(()));
-        assert_eq!(redeem_check(&RedeemState { open: false, stock: 0, ..ok }), Err(Refusal::StoreClosed));
-        assert_eq!(redeem_check(&RedeemState { stock: 0, balance: 0, ..ok }), Err(Refusal::OutOfStock));
-        assert_eq!(redeem_check(&RedeemState { already: 1, balance: 0, ..ok }), Err(Refusal::LimitReached));
-        assert_eq!(redeem_check(&RedeemState { balance: 9, ..ok }), Err(Refusal::InsufficientPoints));
+        assert_eq!(
+            redeem_check(&RedeemState {
+                open: false,
+                stock: 0,
+                ..ok
+            }),
+            Err(Refusal::StoreClosed)
+        );
+        assert_eq!(
+            redeem_check(&RedeemState {
+                stock: 0,
+                balance: 0,
+                ..ok
+            }),
+            Err(Refusal::OutOfStock)
+        );
+        assert_eq!(
+            redeem_check(&RedeemState {
+                already: 1,
+                balance: 0,
+                ..ok
+            }),
+            Err(Refusal::LimitReached)
+        );
+        assert_eq!(
+            redeem_check(&RedeemState { balance: 9, ..ok }),
+            Err(Refusal::InsufficientPoints)
+        );
     }
 
     #[test]

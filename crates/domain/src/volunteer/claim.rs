@@ -16,8 +16,14 @@ pub enum ClaimStatus {
 }
 
 impl ClaimStatus {
-    pub const ALL: [ClaimStatus; 6] =
-        [ClaimStatus::Claimed, ClaimStatus::Withdrawn, ClaimStatus::CheckedIn, ClaimStatus::CheckedOut, ClaimStatus::Confirmed, ClaimStatus::Evaluated];
+    pub const ALL: [ClaimStatus; 6] = [
+        ClaimStatus::Claimed,
+        ClaimStatus::Withdrawn,
+        ClaimStatus::CheckedIn,
+        ClaimStatus::CheckedOut,
+        ClaimStatus::Confirmed,
+        ClaimStatus::Evaluated,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -82,7 +88,13 @@ mod tests {
     #[test]
     fn p5_claim_life() {
         use ClaimAction::*;
-        let s = ClaimStatus::Claimed.after(CheckIn).unwrap().after(CheckOut).unwrap().after(Confirm).unwrap();
+        let s = ClaimStatus::Claimed
+            .after(CheckIn)
+            .unwrap()
+            .after(CheckOut)
+            .unwrap()
+            .after(Confirm)
+            .unwrap();
         assert_eq!(s.after(Evaluate), Ok(ClaimStatus::Evaluated));
         assert_eq!(ClaimStatus::Claimed.after(Evaluate), Err(Refusal::WrongState));
         assert_eq!(ClaimStatus::CheckedIn.after(Withdraw), Err(Refusal::WrongState));

@@ -1,8 +1,8 @@
 use serde::{Deserialize, Serialize};
 
-use crate::points::Category;
 use crate::DomainError;
 use crate::error::Checks;
+use crate::points::Category;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -60,10 +60,18 @@ impl NewTask {
         c.check((1..=200).contains(&len(&self.place)), "place", "must be 1–200 characters");
         c.check(self.starts_at > 0, "starts_at", "is required");
         c.check(self.ends_at > self.starts_at, "ends_at", "must be after starts_at");
-        c.check(self.ends_at - self.starts_at <= 7 * 86_400_000, "ends_at", "a task lasts at most 7 days");
+        c.check(
+            self.ends_at - self.starts_at <= 7 * 86_400_000,
+            "ends_at",
+            "a task lasts at most 7 days",
+        );
         c.check((1..=10_000).contains(&self.capacity), "capacity", "must be from 1 to 10000");
         c.check((0..=1000).contains(&self.points), "points", "must be from 0 to 1000");
-        c.check(self.skills.len() <= 20 && self.skills.iter().all(|s| (1..=30).contains(&len(s))), "skills", "at most 20 skills of 1–30 characters");
+        c.check(
+            self.skills.len() <= 20 && self.skills.iter().all(|s| (1..=30).contains(&len(s))),
+            "skills",
+            "at most 20 skills of 1–30 characters",
+        );
         c.finish()
     }
 }
@@ -88,7 +96,14 @@ mod tests {
             skills: vec![],
         };
         assert!(t.check().is_ok());
-        let bad = NewTask { title: "".into(), place: "".into(), ends_at: 500, capacity: 0, points: -1, ..t };
+        let bad = NewTask {
+            title: "".into(),
+            place: "".into(),
+            ends_at: 500,
+            capacity: 0,
+            points: -1,
+            ..t
+        };
         let DomainError::Invalid(f) = bad.check().unwrap_err();
         let fields: Vec<&str> = f.iter().map(|e| e.field.as_str()).collect();
         for want in ["title", "place", "ends_at", "capacity", "points"] {

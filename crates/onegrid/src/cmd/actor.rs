@@ -21,7 +21,11 @@ pub async fn cli_actor(app: &App, as_user: Option<&str>) -> anyhow::Result<Actor
             locale: None,
             disabled: false,
         };
-        return Ok(Actor { user, grants: Vec::new(), all_streets });
+        return Ok(Actor {
+            user,
+            grants: Vec::new(),
+            all_streets,
+        });
     };
     let user = app
         .users()
@@ -39,5 +43,9 @@ pub async fn cli_actor(app: &App, as_user: Option<&str>) -> anyhow::Result<Actor
         }
         None => Vec::new(),
     };
-    Ok(Actor { user, grants, all_streets })
+    Ok(Actor {
+        user,
+        grants,
+        all_streets,
+    })
 }

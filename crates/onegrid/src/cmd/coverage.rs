@@ -52,7 +52,11 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
         }
     }
     let findings: usize = reports.iter().map(|r| r.report.findings.len()).sum();
-    Ok(if args.fail_on_findings && findings > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS })
+    Ok(if args.fail_on_findings && findings > 0 {
+        ExitCode::from(2)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn text(street: &Street, r: &CoverageReport) -> String {
@@ -66,7 +70,10 @@ fn text(street: &Street, r: &CoverageReport) -> String {
     );
     out += &format!(
         "  policy: at most {} households per building leader; per grid at least {} full-time and {} part-time workers; areas within {} m²\n",
-        r.policy.max_households_per_liaison, r.policy.min_full_time_per_grid, r.policy.min_part_time_per_grid, r.policy.area_tolerance_m2
+        r.policy.max_households_per_liaison,
+        r.policy.min_full_time_per_grid,
+        r.policy.min_part_time_per_grid,
+        r.policy.area_tolerance_m2
     );
     if r.findings.is_empty() {
         out += "  no findings: every building is in one micro-grid, areas tile without gaps or overlaps, and every unit is staffed\n";
@@ -100,21 +107,36 @@ fn describe(f: &Finding, r: &CoverageReport) -> String {
         Finding::BuildingInSeveralMicroGrids { building, micro_grids } => format!(
             "{} stands in several micro-grids: {}",
             subject(building),
-            micro_grids.iter().map(|m| format!("{} {}", m.code, m.name)).collect::<Vec<_>>().join(", ")
+            micro_grids
+                .iter()
+                .map(|m| format!("{} {}", m.code, m.name))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         Finding::BuildingOutsideItsMicroGrid { building, micro_grid } => {
             format!("{} stands outside its micro-grid {}", subject(building), subject(micro_grid))
         }
         Finding::AreaWithoutBoundary { area } => format!("{} has no boundary", subject(area)),
         Finding::Overlap { a, b, area_m2 } => format!("{} and {} overlap by {area_m2:.1} m²", subject(a), subject(b)),
-        Finding::Gap { parent, area_m2 } => format!("{} is not fully covered by its parts: {area_m2:.1} m² left over", subject(parent)),
+        Finding::Gap { parent, area_m2 } => format!(
+            "{} is not fully covered by its parts: {area_m2:.1} m² left over",
+            subject(parent)
+        ),
         Finding::MicroGridWithoutLeader { micro_grid } => format!("{} has no micro-grid leader", subject(micro_grid)),
         Finding::MicroGridWithoutFullTimeWorker { micro_grid } => format!("{} has no full-time grid worker", subject(micro_grid)),
         Finding::LiaisonOverloaded { person, households, max } => {
-            let who = if person.code.is_empty() { person.name.clone() } else { format!("{} ({})", person.name, person.code) };
+            let who = if person.code.is_empty() {
+                person.name.clone()
+            } else {
+                format!("{} ({})", person.name, person.code)
+            };
             format!("building leader {who} serves {households} households, more than {max}")
         }
-        Finding::GridUnderstaffed { grid, full_time, part_time } => format!(
+        Finding::GridUnderstaffed {
+            grid,
+            full_time,
+            part_time,
+        } => format!(
             "{} has {full_time} full-time and {part_time} part-time workers; the policy asks for {} and {}",
             subject(grid),
             r.policy.min_full_time_per_grid,
@@ -130,28 +152,52 @@ mod tests {
     use super::*;
 
     fn s(kind: &'static str, code: &str, name: &str) -> Subject {
-        Subject { kind, id: 1, code: code.into(), name: name.into() }
+        Subject {
+            kind,
+            id: 1,
+            code: code.into(),
+            name: name.into(),
+        }
     }
 
     #[test]
     fn t3_text_report_groups_findings_by_rule() {
-        let street = Street { id: 1, code: "S1".into(), name: "示范街道".into(), boundary: None };
+        let street = Street {
+            id: 1,
+            code: "S1".into(),
+            name: "示范街道".into(),
+            boundary: None,
+        };
         let report = CoverageReport {
             policy: CoveragePolicy::default(),
             areas_checked: 10,
             buildings_checked: 20,
             findings: vec![
-                Finding::BuildingUnassigned { building: s("building", "B1", "1号楼") },
-                Finding::LiaisonOverloaded { person: s("person", "P1", "王芳"), households: 24, max: 14 },
-                Finding::BuildingUnassigned { building: s("building", "B2", "2号楼") },
+                Finding::BuildingUnassigned {
+                    building: s("building", "B1", "1号楼"),
+                },
+                Finding::LiaisonOverloaded {
+                    person: s("person", "P1", "王芳"),
+                    households: 24,
+                    max: 14,
+                },
+                Finding::BuildingUnassigned {
+                    building: s("building", "B2", "2号楼"),
+                },
             ],
         };
         let t = text(&street, &report);
-        assert!(t.starts_with("Street S1 示范街道: 10 areas and 20 buildings checked, 3 finding(s)\n"), "{t}");
+        assert!(
+            t.starts_with("Street S1 示范街道: 10 areas and 20 buildings checked, 3 finding(s)\n"),
+            "{t}"
+        );
         let unassigned = t.find("building_unassigned (2)").expect("rule heading");
         let b2 = t.find("building B2 2号楼 belongs to no micro-grid").expect("second finding");
         let overloaded = t.find("liaison_overloaded (1)").expect("rule heading");
-        assert!(unassigned < b2 && b2 < overloaded, "findings are grouped under their rule:\n{t}");
+        assert!(
+            unassigned < b2 && b2 < overloaded,
+            "findings are grouped under their rule:\n{t}"
+        );
         assert!(t.contains("王芳 (P1) serves 24 households, more than 14"), "{t}");
     }
 }

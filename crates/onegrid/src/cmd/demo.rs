@@ -27,7 +27,11 @@ pub struct Args {
 pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     let seed = args.seed;
     // Bind first: a port in use is reported before a long load, not after it.
-    let bound = if args.no_serve { None } else { Some(serving::bind(&settings.listen).await?) };
+    let bound = if args.no_serve {
+        None
+    } else {
+        Some(serving::bind(&settings.listen).await?)
+    };
     let app = super::open_app(settings).await?;
 
     let started = std::time::Instant::now();
@@ -55,7 +59,12 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     println!();
     println!("Sign in as any of these (one account per role):");
     for a in &outcome.accounts {
-        println!("LOGIN role={} username={} password={}", a.role.as_str(), a.username, a.password);
+        println!(
+            "LOGIN role={} username={} password={}",
+            a.role.as_str(),
+            a.username,
+            a.password
+        );
     }
     // A resident holds no post; the same line format, so scripts find it as role `resident`.
     if let Some((username, password)) = &outcome.resident {
@@ -65,7 +74,10 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
         match app.forbidden_example(&worker.username).await? {
             Some((path, text)) => {
                 println!();
-                println!("The grid worker {} may not open a household of another grid:", worker.username);
+                println!(
+                    "The grid worker {} may not open a household of another grid:",
+                    worker.username
+                );
                 println!("FORBIDDEN_URL_FOR {} {path}", Role::GridWorker.as_str());
                 println!("FORBIDDEN_TEXT_FOR {} {text}", Role::GridWorker.as_str());
             }
@@ -74,7 +86,9 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     serving::flush();
 
-    let Some((listener, addr)) = bound else { return Ok(ExitCode::SUCCESS) };
+    let Some((listener, addr)) = bound else {
+        return Ok(ExitCode::SUCCESS);
+    };
     println!();
     println!("OneGrid demo at http://{addr} — sign in at http://{addr}/login");
     serving::flush();

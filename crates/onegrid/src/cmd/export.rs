@@ -44,7 +44,13 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     match &args.out {
         Some(path) => {
             std::fs::write(path, &bytes).with_context(|| format!("out: cannot write {}", path.display()))?;
-            eprintln!("wrote {} bytes of {} of street {} to {}", bytes.len(), args.kind.as_str(), street.code, path.display());
+            eprintln!(
+                "wrote {} bytes of {} of street {} to {}",
+                bytes.len(),
+                args.kind.as_str(),
+                street.code,
+                path.display()
+            );
         }
         None => {
             let mut out = std::io::stdout().lock();

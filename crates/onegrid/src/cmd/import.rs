@@ -12,14 +12,16 @@ use crate::config::Settings;
 use super::FormatArg;
 
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Columns per kind (CSV header; GeoJSON properties for areas and buildings):\n  \
+#[command(
+    after_help = "Columns per kind (CSV header; GeoJSON properties for areas and buildings):\n  \
     areas: level,code,name,parent_code,kind\n  \
     buildings: code,name,micro_grid_code,address,kind,floors,lat,lng\n  \
     units: code,building_code,name\n  \
     households: code,unit_code,room\n  \
     residents: household_code,name,gender,birth_year,phone,relation\n  \
     people: code,name,gender,phone,party_member,household_code\n  \
-    posts: person_code,role,level,unit_code,starts_on,ends_on")]
+    posts: person_code,role,level,unit_code,starts_on,ends_on"
+)]
 pub struct Args {
     /// What the file holds
     #[arg(long, value_parser = super::kind_parser())]
@@ -59,7 +61,10 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     }
     match &report.file_error {
         Some(reason) => {
-            eprintln!("error: {}: the file was rejected, nothing was written: {reason}", args.file.display());
+            eprintln!(
+                "error: {}: the file was rejected, nothing was written: {reason}",
+                args.file.display()
+            );
             Ok(ExitCode::FAILURE)
         }
         None => Ok(ExitCode::SUCCESS),
@@ -69,12 +74,29 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
 fn table(r: &ImportReport) -> String {
     let mut out = String::new();
     if r.written {
-        out += &format!("{}: {} of {} rows imported, {} rejected\n", r.kind.as_str(), r.accepted, r.rows, r.rejected.len());
+        out += &format!(
+            "{}: {} of {} rows imported, {} rejected\n",
+            r.kind.as_str(),
+            r.accepted,
+            r.rows,
+            r.rejected.len()
+        );
     } else {
-        out += &format!("{}: nothing imported ({} rows, {} rejected)\n", r.kind.as_str(), r.rows, r.rejected.len());
+        out += &format!(
+            "{}: nothing imported ({} rows, {} rejected)\n",
+            r.kind.as_str(),
+            r.rows,
+            r.rejected.len()
+        );
     }
     if !r.rejected.is_empty() {
-        let fw = r.rejected.iter().map(|e| e.field.chars().count()).max().unwrap_or(0).max("field".len());
+        let fw = r
+            .rejected
+            .iter()
+            .map(|e| e.field.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max("field".len());
         out += &format!("{:>5}  {:<fw$}  reason\n", "row", "field");
         for e in &r.rejected {
             out += &format!("{:>5}  {:<fw$}  {}\n", e.row, e.field, e.reason);
@@ -96,8 +118,16 @@ mod tests {
             rows: 3,
             accepted: 1,
             rejected: vec![
-                RowError { row: 3, field: "unit_code".into(), reason: "no unit with code 'U-9'".into() },
-                RowError { row: 4, field: "room".into(), reason: "is required".into() },
+                RowError {
+                    row: 3,
+                    field: "unit_code".into(),
+                    reason: "no unit with code 'U-9'".into(),
+                },
+                RowError {
+                    row: 4,
+                    field: "room".into(),
+                    reason: "is required".into(),
+                },
             ],
             written: true,
             file_error: None,

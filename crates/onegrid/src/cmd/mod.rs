@@ -50,7 +50,10 @@ pub async fn open_db(settings: &Settings) -> anyhow::Result<(onegrid_app::Db, us
     let db = onegrid_app::Db::connect(&settings.database_url)
         .await
         .with_context(|| format!("cannot open the database {}", settings.database_display()))?;
-    let ran = db.migrate().await.with_context(|| format!("cannot migrate the database {}", settings.database_display()))?;
+    let ran = db
+        .migrate()
+        .await
+        .with_context(|| format!("cannot migrate the database {}", settings.database_display()))?;
     if ran > 0 {
         tracing::info!(migrations = ran, database = %settings.database_display(), "applied migrations");
     }
@@ -60,7 +63,9 @@ pub async fn open_db(settings: &Settings) -> anyhow::Result<(onegrid_app::Db, us
 /// The app on a migrated database, with production password hashing.
 pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
     let (db, _) = open_db(settings).await?;
-    App::new(db, PasswordCost::Standard).await.context("cannot start the application")
+    App::new(db, PasswordCost::Standard)
+        .await
+        .context("cannot start the application")
 }
 
 /// `--kind` values: the transfer kinds of the app, by their names.
@@ -90,12 +95,17 @@ pub fn format_for(given: Option<FormatArg>, file: Option<&std::path::Path>) -> R
     if let Some(f) = given {
         return Ok(f.into());
     }
-    let ext = file.and_then(|p| p.extension()).map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let ext = file
+        .and_then(|p| p.extension())
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
     match ext.as_deref() {
         Some("csv") => Ok(Format::Csv),
         Some("geojson" | "json") => Ok(Format::GeoJson),
         None if file.is_none() => Ok(Format::Csv),
-        _ => Err(onegrid_app::AppError::field("format", "cannot tell from the file name; pass --format csv or --format geojson")),
+        _ => Err(onegrid_app::AppError::field(
+            "format",
+            "cannot tell from the file name; pass --format csv or --format geojson",
+        )),
     }
 }
 
@@ -119,8 +129,17 @@ mod tests {
         assert_eq!(format_for(None, Some(Path::new("a.csv"))).unwrap(), Format::Csv);
         assert_eq!(format_for(None, Some(Path::new("a.GeoJSON"))).unwrap(), Format::GeoJson);
         assert_eq!(format_for(None, Some(Path::new("a.json"))).unwrap(), Format::GeoJson);
-        assert_eq!(format_for(Some(FormatArg::Csv), Some(Path::new("a.geojson"))).unwrap(), Format::Csv);
-        assert_eq!(format_for(None, None).unwrap(), Format::Csv, "export to stdout defaults to CSV");
-        assert!(matches!(format_for(None, Some(Path::new("a.xlsx"))), Err(onegrid_app::AppError::Invalid(f)) if f[0].field == "format"));
+        assert_eq!(
+            format_for(Some(FormatArg::Csv), Some(Path::new("a.geojson"))).unwrap(),
+            Format::Csv
+        );
+        assert_eq!(
+            format_for(None, None).unwrap(),
+            Format::Csv,
+            "export to stdout defaults to CSV"
+        );
+        assert!(
+            matches!(format_for(None, Some(Path::new("a.xlsx"))), Err(onegrid_app::AppError::Invalid(f)) if f[0].field == "format")
+        );
     }
 }

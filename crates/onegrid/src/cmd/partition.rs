@@ -123,8 +123,7 @@ fn load(args: &PartitionArgs) -> anyhow::Result<Problem> {
     };
     let mut problem = units.into_problem(edges);
     if let Some(p) = &args.groups {
-        problem.groups =
-            Some(exchange::parse_groups_csv(&read(p)?, n).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?);
+        problem.groups = Some(exchange::parse_groups_csv(&read(p)?, n).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?);
     }
     Ok(problem)
 }
@@ -150,8 +149,7 @@ pub fn run(args: &PartitionArgs) -> anyhow::Result<()> {
 
     if let Some(score_path) = &args.score {
         let parts = assignment(score_path, n)?;
-        let rep =
-            report::score(&problem, &parts, args.cap).map_err(|e| anyhow::anyhow!("{}: {e}", score_path.display()))?;
+        let rep = report::score(&problem, &parts, args.cap).map_err(|e| anyhow::anyhow!("{}: {e}", score_path.display()))?;
         let diff = match &args.compare {
             Some(b) => {
                 let before = assignment(b, n)?;
@@ -181,7 +179,12 @@ pub fn run(args: &PartitionArgs) -> anyhow::Result<()> {
         (Some(_), Some(_)) => bail!("give either --k or --cap, not both"),
         (None, None) => bail!("give --k K (number of parts) or --cap C (maximum load per part), or --score A.csv"),
     };
-    let options = Options { policy, seed: args.seed, tolerance: args.tolerance, attempts: args.attempts };
+    let options = Options {
+        policy,
+        seed: args.seed,
+        tolerance: args.tolerance,
+        attempts: args.attempts,
+    };
     // Progress on a terminal for large inputs.
     let show = n >= 20_000 && std::io::stderr().is_terminal();
     let last = std::cell::Cell::new(Instant::now());
@@ -191,14 +194,20 @@ pub fn run(args: &PartitionArgs) -> anyhow::Result<()> {
             eprint!("\r{}: {}/{}   ", p.stage, p.done, p.total);
         }
     };
-    let ctrl = Control { cancel: None, progress: Some(&progress) };
+    let ctrl = Control {
+        cancel: None,
+        progress: Some(&progress),
+    };
     let t1 = Instant::now();
     let a = partition(&problem, &options, &ctrl)?;
     let ms = t1.elapsed().as_secs_f64() * 1e3;
     if show {
         eprintln!();
     }
-    eprintln!("partitioned {n} units into {} parts in {ms:.1} ms (reading input {read_ms:.1} ms)", a.n_parts);
+    eprintln!(
+        "partitioned {n} units into {} parts in {ms:.1} ms (reading input {read_ms:.1} ms)",
+        a.n_parts
+    );
     for note in &a.notes {
         eprintln!("note: {note}");
     }
@@ -272,7 +281,15 @@ mod tests {
     fn g1_cli_errors_name_file_row_and_field() {
         let units = temp("u2.geojson", UNITS);
         let edges = temp("e.csv", "u,v,shared_m\n0,1,10\n1,9,10\n");
-        let a = parse(&["--units", units.to_str().unwrap(), "--edges", edges.to_str().unwrap(), "--k", "2"]).unwrap();
+        let a = parse(&[
+            "--units",
+            units.to_str().unwrap(),
+            "--edges",
+            edges.to_str().unwrap(),
+            "--k",
+            "2",
+        ])
+        .unwrap();
         let e = run(&a).unwrap_err().to_string();
         assert!(e.contains("e.csv: line 3, field `v`"), "{e}");
         let bad = temp(

@@ -8,7 +8,9 @@ use onegrid_app::App;
 use tokio::net::TcpListener;
 
 pub async fn bind(listen: &str) -> anyhow::Result<(TcpListener, SocketAddr)> {
-    let listener = TcpListener::bind(listen).await.with_context(|| format!("listen: cannot listen on {listen}"))?;
+    let listener = TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("listen: cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("listen: no local address")?;
     Ok((listener, addr))
 }
@@ -17,7 +19,9 @@ pub async fn bind(listen: &str) -> anyhow::Result<(TcpListener, SocketAddr)> {
 pub async fn serve(app: App, listener: TcpListener) -> anyhow::Result<()> {
     let db = app.db.clone();
     let shutdown = shutdown_signal()?;
-    onegrid_web::serve(app, listener, shutdown).await.context("the server failed")?;
+    onegrid_web::serve(app, listener, shutdown)
+        .await
+        .context("the server failed")?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())

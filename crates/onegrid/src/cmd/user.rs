@@ -77,7 +77,12 @@ pub async fn run(cmd: Command, settings: &Settings) -> anyhow::Result<ExitCode> 
             let password = password(a.password_stdin)?;
             let app = super::open_app(settings).await?;
             let user = app.add_user(&a.username, &password, a.person.as_deref(), a.superuser).await?;
-            println!("created user {} (id {}{})", user.username, user.id, if user.superuser { ", superuser" } else { "" });
+            println!(
+                "created user {} (id {}{})",
+                user.username,
+                user.id,
+                if user.superuser { ", superuser" } else { "" }
+            );
         }
         Command::Passwd(a) => {
             let password = password(a.password_stdin)?;
@@ -93,8 +98,16 @@ pub async fn run(cmd: Command, settings: &Settings) -> anyhow::Result<ExitCode> 
             } else if users.is_empty() {
                 println!("no users yet: add one with `onegrid user add NAME --superuser --password-stdin`");
             } else {
-                let w = users.iter().map(|u| u.username.chars().count()).max().unwrap_or(0).max("username".len());
-                println!("{:>6}  {:<w$}  {:>9}  {:>9}  flags", "id", "username", "person_id", "street_id");
+                let w = users
+                    .iter()
+                    .map(|u| u.username.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max("username".len());
+                println!(
+                    "{:>6}  {:<w$}  {:>9}  {:>9}  flags",
+                    "id", "username", "person_id", "street_id"
+                );
                 for u in &users {
                     let mut flags = Vec::new();
                     if u.superuser {
@@ -117,7 +130,10 @@ pub async fn run(cmd: Command, settings: &Settings) -> anyhow::Result<ExitCode> 
         Command::Token(a) => {
             let app = super::open_app(settings).await?;
             let token = app.create_token(&a.username, &a.name).await?;
-            println!("API token '{}' for {} (shown once; send it as `Authorization: Bearer TOKEN`):", a.name, a.username);
+            println!(
+                "API token '{}' for {} (shown once; send it as `Authorization: Bearer TOKEN`):",
+                a.name, a.username
+            );
             println!("{token}");
         }
     }
@@ -127,12 +143,18 @@ pub async fn run(cmd: Command, settings: &Settings) -> anyhow::Result<ExitCode> 
 fn password(from_stdin: bool) -> anyhow::Result<String> {
     if from_stdin {
         let mut s = String::new();
-        std::io::stdin().read_to_string(&mut s).context("password: cannot read stdin")?;
+        std::io::stdin()
+            .read_to_string(&mut s)
+            .context("password: cannot read stdin")?;
         return Ok(first_line(&s));
     }
     match std::env::var(PASSWORD_ENV) {
         Ok(p) => Ok(p),
-        Err(_) => Err(AppError::field("password", format!("pass --password-stdin and write it to stdin, or set {PASSWORD_ENV}")).into()),
+        Err(_) => Err(AppError::field(
+            "password",
+            format!("pass --password-stdin and write it to stdin, or set {PASSWORD_ENV}"),
+        )
+        .into()),
     }
 }
 

@@ -20,13 +20,25 @@ pub fn grid(w: usize, h: usize, weight: impl Fn(usize) -> f64, keep: impl Fn(usi
     for i in 0..w * h {
         let (r, c) = (i / w, i % w);
         if c + 1 < w && keep(i, i + 1) {
-            edges.push(Edge { u: i as u32, v: (i + 1) as u32, length: Some(10.0) });
+            edges.push(Edge {
+                u: i as u32,
+                v: (i + 1) as u32,
+                length: Some(10.0),
+            });
         }
         if r + 1 < h && keep(i, i + w) {
-            edges.push(Edge { u: i as u32, v: (i + w) as u32, length: Some(10.0) });
+            edges.push(Edge {
+                u: i as u32,
+                v: (i + w) as u32,
+                length: Some(10.0),
+            });
         }
     }
-    Problem { units, edges, groups: None }
+    Problem {
+        units,
+        edges,
+        groups: None,
+    }
 }
 
 /// Number of connected pieces of each part, using only the problem's edges.

@@ -69,8 +69,7 @@ fn g1_points_use_symmetric_six_nearest_neighbours() {
     }
     // A far-away point still gets linked.
     feats.push(
-        r#"{"type":"Feature","properties":{"id":30,"weight":1},"geometry":{"type":"Point","coordinates":[0.05,0.05]}}"#
-            .into(),
+        r#"{"type":"Feature","properties":{"id":30,"weight":1},"geometry":{"type":"Point","coordinates":[0.05,0.05]}}"#.into(),
     );
     let u = parse_units_geojson(&collection(&feats)).unwrap();
     assert!(matches!(u.shapes[0], Shape::Point(_)));
@@ -100,11 +99,22 @@ fn g1_geojson_errors_name_the_feature_and_field() {
     let dup = collection(&[ok.clone(), ok.clone()]);
     assert!(parse_units_geojson(&dup).unwrap_err().to_string().contains("appears twice"));
     let out_of_range = collection(&[ok.replace(r#""id":0"#, r#""id":5"#)]);
-    assert_eq!(parse_units_geojson(&out_of_range).unwrap_err().field.as_deref(), Some("properties.id"));
+    assert_eq!(
+        parse_units_geojson(&out_of_range).unwrap_err().field.as_deref(),
+        Some("properties.id")
+    );
     let line = collection(&[ok.replace("Polygon", "LineString")]);
-    assert_eq!(parse_units_geojson(&line).unwrap_err().field.as_deref(), Some("geometry.type"));
+    assert_eq!(
+        parse_units_geojson(&line).unwrap_err().field.as_deref(),
+        Some("geometry.type")
+    );
     assert_eq!(parse_units_geojson("[1,2]").unwrap_err().row, Row::File);
-    assert!(parse_units_geojson(r#"{"type":"Feature"}"#).unwrap_err().to_string().contains("FeatureCollection"));
+    assert!(
+        parse_units_geojson(r#"{"type":"Feature"}"#)
+            .unwrap_err()
+            .to_string()
+            .contains("FeatureCollection")
+    );
     let no_geom = r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":0,"weight":1}}]}"#;
     assert_eq!(parse_units_geojson(no_geom).unwrap_err().field.as_deref(), Some("geometry"));
 }

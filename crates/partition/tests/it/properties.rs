@@ -35,14 +35,19 @@ fn sized(side: std::ops::Range<usize>, parts: std::ops::Range<usize>) -> impl St
                 s
             };
             let n = w * h;
-            let weights: Vec<f64> = (0..n).map(|_| if next() % 5 == 0 { 0.0 } else { (next() % 20) as f64 }).collect();
+            let weights: Vec<f64> = (0..n)
+                .map(|_| if next() % 5 == 0 { 0.0 } else { (next() % 20) as f64 })
+                .collect();
             let drop: Vec<bool> = (0..2 * n).map(|_| (next() % 100) < missing_pct as u64).collect();
             let mut problem = grid(w, h, |i| weights[i], |u, v| !drop[if v == u + 1 { 2 * u } else { 2 * u + 1 }]);
             if grouped {
                 let cut_col = (next() % w as u64) as usize;
                 let cut_row = (next() % h as u64) as usize;
-                problem.groups =
-                    Some((0..n).map(|i| ((i % w < cut_col) as u32) * 2 + (i / w < cut_row) as u32).collect());
+                problem.groups = Some(
+                    (0..n)
+                        .map(|i| ((i % w < cut_col) as u32) * 2 + (i / w < cut_row) as u32)
+                        .collect(),
+                );
             }
             let cap = 10.0 + (next() % 50) as f64;
             Case { problem, k, cap, seed }

@@ -47,6 +47,15 @@ fn g1_real_helsinki_derived_adjacency_matches_the_edge_file() {
     let key = |e: &onegrid_partition::Edge| (e.u.min(e.v), e.u.max(e.v));
     let set: std::collections::HashSet<_> = derived.iter().map(key).collect();
     let found = given.iter().filter(|e| set.contains(&key(e))).count();
-    assert!(found as f64 >= 0.95 * given.len() as f64, "{found} of {} edges found", given.len());
-    assert!(derived.len() as f64 <= 1.1 * given.len() as f64, "{} derived vs {}", derived.len(), given.len());
+    assert!(
+        found as f64 >= 0.95 * given.len() as f64,
+        "{found} of {} edges found",
+        given.len()
+    );
+    assert!(
+        derived.len() as f64 <= 1.1 * given.len() as f64,
+        "{} derived vs {}",
+        derived.len(),
+        given.len()
+    );
 }

@@ -26,7 +26,12 @@ fn g1_grid_k_parts_are_contiguous_and_balanced() {
 #[test]
 fn g1_disconnected_input_gets_a_part_per_component() {
     // Two 6×6 islands (no edge between columns 5 and 6) with 3 and 1 units of load per cell.
-    let p = grid(12, 6, |i| if i % 12 < 6 { 3.0 } else { 1.0 }, |u, v| !(u % 12 == 5 && v % 12 == 6));
+    let p = grid(
+        12,
+        6,
+        |i| if i % 12 < 6 { 3.0 } else { 1.0 },
+        |u, v| !(u % 12 == 5 && v % 12 == 6),
+    );
     let a = run(&p, Options::parts(4));
     assert_eq!(a.n_parts, 4);
     assert!(pieces_per_part(&p, &a.parts).iter().all(|&c| c == 1));
@@ -132,7 +137,10 @@ fn g1_more_parts_than_units_gives_one_unit_each() {
 fn g1_cancel_flag_stops_the_run() {
     let p = grid(10, 10, |_| 1.0, |_, _| true);
     let flag = AtomicBool::new(true);
-    let ctrl = Control { cancel: Some(&flag), progress: None };
+    let ctrl = Control {
+        cancel: Some(&flag),
+        progress: None,
+    };
     assert_eq!(partition(&p, &Options::parts(4), &ctrl), Err(PartitionError::Cancelled));
 }
 
@@ -145,7 +153,10 @@ fn g1_progress_is_reported() {
         calls.set(calls.get() + 1);
         last.set((pr.done, pr.total));
     };
-    let ctrl = Control { cancel: None, progress: Some(&cb) };
+    let ctrl = Control {
+        cancel: None,
+        progress: Some(&cb),
+    };
     partition(&p, &Options::parts(4), &ctrl).unwrap();
     assert!(calls.get() >= 2);
     assert_eq!(last.get(), (100, 100));
@@ -176,9 +187,21 @@ fn g1_bad_input_is_refused_with_a_reason() {
 #[test]
 fn g1_points_without_shapes_are_divided_by_cut() {
     // A ring of 12 points (no areas): parts must be arcs.
-    let units: Vec<Unit> = (0..12).map(|i| Unit::point(1.0, (i as f64).cos(), (i as f64).sin())).collect();
-    let edges = (0..12).map(|i| onegrid_partition::Edge { u: i, v: (i + 1) % 12, length: None }).collect();
-    let p = Problem { units, edges, groups: None };
+    let units: Vec<Unit> = (0..12)
+        .map(|i| Unit::point(1.0, (i as f64).cos(), (i as f64).sin()))
+        .collect();
+    let edges = (0..12)
+        .map(|i| onegrid_partition::Edge {
+            u: i,
+            v: (i + 1) % 12,
+            length: None,
+        })
+        .collect();
+    let p = Problem {
+        units,
+        edges,
+        groups: None,
+    };
     let a = run(&p, Options::parts(3));
     assert!(pieces_per_part(&p, &a.parts).iter().all(|&c| c == 1));
     assert!(loads(&p, &a.parts).iter().all(|&l| l == 4.0));

@@ -46,34 +46,40 @@ const AWARD: &str = "SELECT a.id, a.street_id, a.community_id, a.grid_id, a.micr
 
 async fn awards_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Award>> {
     let sql = format!("{AWARD} {tail}");
-    Ok(fetch_mapped!(tx, binds.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)), |r| Award {
-        id: r.try_get(0usize)?,
-        street_id: r.try_get(1usize)?,
-        community_id: r.try_get(2usize)?,
-        grid_id: r.try_get(3usize)?,
-        micro_grid_id: r.try_get(4usize)?,
-        person_id: r.try_get(5usize)?,
-        person_name: r.try_get(6usize)?,
-        currency: r.try_get(7usize)?,
-        category: r.try_get(8usize)?,
-        amount: r.try_get(9usize)?,
-        minutes: r.try_get(10usize)?,
-        note: r.try_get(11usize)?,
-        activity_on: r.try_get(12usize)?,
-        source_kind: r.try_get(13usize)?,
-        source_id: r.try_get(14usize)?,
-        status: r.try_get(15usize)?,
-        joint: r.try_get(16usize)?,
-        registered_by: r.try_get(17usize)?,
-        registered_at: r.try_get(18usize)?,
-        first_approver: r.try_get(19usize)?,
-        second_approver: r.try_get(20usize)?,
-        rejected_by: r.try_get(21usize)?,
-        reject_reason: r.try_get(22usize)?,
-        decided_at: r.try_get(23usize)?,
-        entry_id: r.try_get(24usize)?,
-        hours_entry_id: r.try_get(25usize)?,
-    })?)
+    Ok(fetch_mapped!(
+        tx,
+        binds
+            .iter()
+            .fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)),
+        |r| Award {
+            id: r.try_get(0usize)?,
+            street_id: r.try_get(1usize)?,
+            community_id: r.try_get(2usize)?,
+            grid_id: r.try_get(3usize)?,
+            micro_grid_id: r.try_get(4usize)?,
+            person_id: r.try_get(5usize)?,
+            person_name: r.try_get(6usize)?,
+            currency: r.try_get(7usize)?,
+            category: r.try_get(8usize)?,
+            amount: r.try_get(9usize)?,
+            minutes: r.try_get(10usize)?,
+            note: r.try_get(11usize)?,
+            activity_on: r.try_get(12usize)?,
+            source_kind: r.try_get(13usize)?,
+            source_id: r.try_get(14usize)?,
+            status: r.try_get(15usize)?,
+            joint: r.try_get(16usize)?,
+            registered_by: r.try_get(17usize)?,
+            registered_at: r.try_get(18usize)?,
+            first_approver: r.try_get(19usize)?,
+            second_approver: r.try_get(20usize)?,
+            rejected_by: r.try_get(21usize)?,
+            reject_reason: r.try_get(22usize)?,
+            decided_at: r.try_get(23usize)?,
+            entry_id: r.try_get(24usize)?,
+            hours_entry_id: r.try_get(25usize)?,
+        }
+    )?)
 }
 
 pub struct NewAward<'a> {
@@ -123,7 +129,10 @@ pub async fn insert(tx: &mut Tx, a: NewAward<'_>) -> Result<i64> {
 }
 
 pub async fn award(tx: &mut Tx, id: i64) -> Result<Award> {
-    awards_where(tx, "WHERE a.id = $1", &[id]).await?.pop().ok_or(StoreError::NotFound)
+    awards_where(tx, "WHERE a.id = $1", &[id])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// Awards in the scope (by the award's community / grid / micro-grid), optionally of some
@@ -134,7 +143,14 @@ pub async fn in_scope(tx: &mut Tx, scope: &Scope, statuses: &[AwardStatus], limi
     let status = if statuses.is_empty() {
         String::new()
     } else {
-        format!("AND a.status IN ({})", statuses.iter().map(|s| format!("'{}'", s.as_str())).collect::<Vec<_>>().join(", "))
+        format!(
+            "AND a.status IN ({})",
+            statuses
+                .iter()
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
     };
     awards_where(tx, &format!("WHERE {filter} {status} ORDER BY a.id DESC LIMIT $1"), &[limit]).await
 }
@@ -145,18 +161,30 @@ pub async fn of_person(tx: &mut Tx, person_id: i64, limit: i64) -> Result<Vec<Aw
 
 /// Registered → first approval (a joint review's first half).
 pub async fn set_first_approval(tx: &mut Tx, id: i64, approver: i64) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE points_awards SET status = 'first_approval', first_approver = $2 WHERE id = $1 AND status = 'registered'")
-        .bind(id)
-        .bind(approver)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE points_awards SET status = 'first_approval', first_approver = $2 WHERE id = $1 AND status = 'registered'"
+    )
+    .bind(id)
+    .bind(approver)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 /// Pending → credited, recording who approved and the entries written.
-pub async fn set_credited(tx: &mut Tx, id: i64, from_status: &str, first: i64, second: Option<i64>, entry_id: Option<i64>, hours_entry_id: Option<i64>, at: i64) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query(
+pub async fn set_credited(
+    tx: &mut Tx,
+    id: i64,
+    from_status: &str,
+    first: i64,
+    second: Option<i64>,
+    entry_id: Option<i64>,
+    hours_entry_id: Option<i64>,
+    at: i64,
+) -> Result<bool> {
+    let n = on!(tx, |c| {
+        sqlx::query(
         "UPDATE points_awards SET status = 'credited', first_approver = $3, second_approver = $4, entry_id = $5, hours_entry_id = $6, decided_at = $7 \
          WHERE id = $1 AND status = $2"
     )
@@ -169,12 +197,14 @@ pub async fn set_credited(tx: &mut Tx, id: i64, from_status: &str, first: i64, s
     .bind(at)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
 pub async fn set_rejected(tx: &mut Tx, id: i64, from_status: &str, by: i64, reason: &str) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query(
+    let n = on!(tx, |c| {
+        sqlx::query(
         "UPDATE points_awards SET status = 'rejected', rejected_by = $3, reject_reason = $4, decided_at = $5 WHERE id = $1 AND status = $2"
     )
     .bind(id)
@@ -184,6 +214,7 @@ pub async fn set_rejected(tx: &mut Tx, id: i64, from_status: &str, by: i64, reas
     .bind(now_ms())
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }

@@ -33,7 +33,14 @@ const AWARDED: &str = "SELECT ta.person_id AS person_id, \
     AND ($4 = 0 OR e.community_id = $4) \
     AND NOT EXISTS (SELECT 1 FROM points_entries r WHERE r.reverses_id = e.id)";
 
-pub async fn volunteers(tx: &mut Tx, street_id: i64, community_id: Option<i64>, start_ms: i64, end_ms: i64, limit: i64) -> Result<Vec<Volunteer>> {
+pub async fn volunteers(
+    tx: &mut Tx,
+    street_id: i64,
+    community_id: Option<i64>,
+    start_ms: i64,
+    end_ms: i64,
+    limit: i64,
+) -> Result<Vec<Volunteer>> {
     let sql = format!(
         "SELECT p.name, CAST(SUM(x.points) AS BIGINT) AS pts, CAST(SUM(x.minutes) AS BIGINT) AS mins FROM ({AWARDED}) x JOIN people p ON p.id = x.person_id \
          GROUP BY p.id, p.name ORDER BY pts DESC, mins DESC, p.id LIMIT $5"
@@ -46,12 +53,28 @@ pub async fn volunteers(tx: &mut Tx, street_id: i64, community_id: Option<i64>, 
         .bind(limit)
         .fetch_all(c)
         .await)?;
-    Ok(rows.into_iter().enumerate().map(|(i, r)| Volunteer { rank: i as i64 + 1, name: r.0, points: r.1, minutes: r.2 }).collect())
+    Ok(rows
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| Volunteer {
+            rank: i as i64 + 1,
+            name: r.0,
+            points: r.1,
+            minutes: r.2,
+        })
+        .collect())
 }
 
 /// Building groups (楼组) ranked by the points their residents earned: the "star building group"
 /// list of P4. A person counts for the building of their household.
-pub async fn building_groups(tx: &mut Tx, street_id: i64, community_id: Option<i64>, start_ms: i64, end_ms: i64, limit: i64) -> Result<Vec<BuildingGroup>> {
+pub async fn building_groups(
+    tx: &mut Tx,
+    street_id: i64,
+    community_id: Option<i64>,
+    start_ms: i64,
+    end_ms: i64,
+    limit: i64,
+) -> Result<Vec<BuildingGroup>> {
     let sql = format!(
         "SELECT b.name, CAST(SUM(x.points) AS BIGINT) AS pts, CAST(SUM(x.minutes) AS BIGINT) AS mins, COUNT(DISTINCT x.person_id) \
          FROM ({AWARDED}) x JOIN people p ON p.id = x.person_id JOIN households h ON h.id = p.household_id \
@@ -68,6 +91,12 @@ pub async fn building_groups(tx: &mut Tx, street_id: i64, community_id: Option<i
     Ok(rows
         .into_iter()
         .enumerate()
-        .map(|(i, r)| BuildingGroup { rank: i as i64 + 1, name: r.0, points: r.1, minutes: r.2, volunteers: r.3 })
+        .map(|(i, r)| BuildingGroup {
+            rank: i as i64 + 1,
+            name: r.0,
+            points: r.1,
+            minutes: r.2,
+            volunteers: r.3,
+        })
         .collect())
 }

@@ -38,12 +38,14 @@ use crate::{Tx, now_ms, on};
 /// their household if they have one, else their first active post.
 pub async fn person_place(tx: &mut Tx, person_id: i64, today: &str) -> Result<Option<UnitPath>> {
     type PathRow = (i64, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
-    let home: Option<PathRow> = on!(tx, |c| sqlx::query_as(
+    let home: Option<PathRow> = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT h.street_id, h.community_id, h.grid_id, h.micro_grid_id, h.building_id FROM people p JOIN households h ON h.id = p.household_id WHERE p.id = $1"
     )
     .bind(person_id)
     .fetch_optional(c)
-    .await)?;
+    .await
+    })?;
     let row = match home {
         Some(r) => Some(r),
         None => on!(tx, |c| sqlx::query_as(
@@ -55,7 +57,13 @@ pub async fn person_place(tx: &mut Tx, person_id: i64, today: &str) -> Result<Op
         .fetch_optional(c)
         .await)?,
     };
-    Ok(row.map(|r| UnitPath { street_id: r.0, community_id: r.1, grid_id: r.2, micro_grid_id: r.3, building_id: r.4 }))
+    Ok(row.map(|r| UnitPath {
+        street_id: r.0,
+        community_id: r.1,
+        grid_id: r.2,
+        micro_grid_id: r.3,
+        building_id: r.4,
+    }))
 }
 
 /// The id of the account, created on first use. Racing creators both end with the one row:
@@ -87,13 +95,15 @@ pub async fn account_id(tx: &mut Tx, street_id: i64, a: &Account) -> Result<i64>
 }
 
 async fn find_account(tx: &mut Tx, street_id: i64, a: &Account) -> Result<Option<i64>> {
-    Ok(on!(tx, |c| sqlx::query_scalar("SELECT id FROM points_accounts WHERE street_id = $4 AND holder_id = $3 AND kind = $1 AND currency = $2")
-        .bind(a.kind.as_str())
-        .bind(a.currency.as_str())
-        .bind(a.holder.id())
-        .bind(street_id)
-        .fetch_optional(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM points_accounts WHERE street_id = $4 AND holder_id = $3 AND kind = $1 AND currency = $2"
+    )
+    .bind(a.kind.as_str())
+    .bind(a.currency.as_str())
+    .bind(a.holder.id())
+    .bind(street_id)
+    .fetch_optional(c)
+    .await)?)
 }
 
 /// A person's balance in each currency (absent currencies are 0).
@@ -179,22 +189,26 @@ pub async fn post(tx: &mut Tx, street_id: i64, m: &Movement, info: &EntryInfo<'_
 
 /// Takes `amount` from the account unless it would go below zero (issuing accounts may).
 async fn debit(tx: &mut Tx, account: i64, amount: i64) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE points_accounts SET balance = balance - $1 WHERE id = $2 AND (kind = 'issuing' OR balance >= $1)")
-        .bind(amount)
-        .bind(account)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE points_accounts SET balance = balance - $1 WHERE id = $2 AND (kind = 'issuing' OR balance >= $1)"
+    )
+    .bind(amount)
+    .bind(account)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
 async fn credit(tx: &mut Tx, account: i64, amount: i64) -> Result<()> {
-    on!(tx, |c| sqlx::query("UPDATE points_accounts SET balance = balance + $1 WHERE id = $2")
-        .bind(amount)
-        .bind(account)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on!(tx, |c| sqlx::query(
+        "UPDATE points_accounts SET balance = balance + $1 WHERE id = $2"
+    )
+    .bind(amount)
+    .bind(account)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -224,45 +238,63 @@ pub(crate) const ENTRY: &str = "SELECT e.id, e.street_id, e.community_id, e.curr
 
 fn account_of(kind: &str, holder: i64, currency: Currency) -> Account {
     let kind = AccountKind::parse(kind).unwrap_or(AccountKind::Issuing);
-    let holder = if kind.is_personal() { Holder::Person(holder) } else { Holder::Community(holder) };
+    let holder = if kind.is_personal() {
+        Holder::Person(holder)
+    } else {
+        Holder::Community(holder)
+    };
     Account { kind, holder, currency }
 }
 
 /// Entries selected with `ENTRY` and a tail (`WHERE …`, `ORDER BY …`) binding `binds` in order.
 pub(crate) async fn entries_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Entry>> {
     let sql = format!("{ENTRY} {tail}");
-    let rows = fetch_mapped!(tx, binds.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)), |r| {
-        let currency: String = r.try_get(3usize)?;
-        let currency = Currency::parse(&currency).unwrap_or(Currency::GridPoints);
-        let (fk, fh, tk, th, reason): (String, i64, String, i64, String) =
-            (r.try_get(4usize)?, r.try_get(5usize)?, r.try_get(6usize)?, r.try_get(7usize)?, r.try_get(9usize)?);
-        Entry {
-            id: r.try_get(0usize)?,
-            street_id: r.try_get(1usize)?,
-            community_id: r.try_get(2usize)?,
-            movement: Movement {
-                from: account_of(&fk, fh, currency),
-                to: account_of(&tk, th, currency),
-                amount: r.try_get(8usize)?,
-                reason: Reason::parse(&reason).unwrap_or(Reason::Correction),
-            },
-            rule: r.try_get(10usize)?,
-            note: r.try_get(11usize)?,
-            source_kind: r.try_get(12usize)?,
-            source_id: r.try_get(13usize)?,
-            reverses_id: r.try_get(14usize)?,
-            reversed_by: r.try_get(15usize)?,
-            registered_by: r.try_get(16usize)?,
-            approved_by: r.try_get(17usize)?,
-            second_approved_by: r.try_get(18usize)?,
-            at: r.try_get(19usize)?,
+    let rows = fetch_mapped!(
+        tx,
+        binds
+            .iter()
+            .fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)),
+        |r| {
+            let currency: String = r.try_get(3usize)?;
+            let currency = Currency::parse(&currency).unwrap_or(Currency::GridPoints);
+            let (fk, fh, tk, th, reason): (String, i64, String, i64, String) = (
+                r.try_get(4usize)?,
+                r.try_get(5usize)?,
+                r.try_get(6usize)?,
+                r.try_get(7usize)?,
+                r.try_get(9usize)?,
+            );
+            Entry {
+                id: r.try_get(0usize)?,
+                street_id: r.try_get(1usize)?,
+                community_id: r.try_get(2usize)?,
+                movement: Movement {
+                    from: account_of(&fk, fh, currency),
+                    to: account_of(&tk, th, currency),
+                    amount: r.try_get(8usize)?,
+                    reason: Reason::parse(&reason).unwrap_or(Reason::Correction),
+                },
+                rule: r.try_get(10usize)?,
+                note: r.try_get(11usize)?,
+                source_kind: r.try_get(12usize)?,
+                source_id: r.try_get(13usize)?,
+                reverses_id: r.try_get(14usize)?,
+                reversed_by: r.try_get(15usize)?,
+                registered_by: r.try_get(16usize)?,
+                approved_by: r.try_get(17usize)?,
+                second_approved_by: r.try_get(18usize)?,
+                at: r.try_get(19usize)?,
+            }
         }
-    })?;
+    )?;
     Ok(rows)
 }
 
 pub async fn entry(tx: &mut Tx, id: i64) -> Result<Entry> {
-    entries_where(tx, "WHERE e.id = $1", &[id]).await?.pop().ok_or(crate::StoreError::NotFound)
+    entries_where(tx, "WHERE e.id = $1", &[id])
+        .await?
+        .pop()
+        .ok_or(crate::StoreError::NotFound)
 }
 
 /// A mismatch found by `check`: an account whose cached balance is not the sum of its entries.
@@ -285,13 +317,23 @@ pub async fn check(tx: &mut Tx, street_id: i64) -> Result<(Vec<Mismatch>, Vec<(S
     .bind(street_id)
     .fetch_all(c)
     .await)?;
-    let mismatches = rows.iter().filter(|r| r.1 != r.2).map(|r| Mismatch { account_id: r.0, cached: r.1, derived: r.2 }).collect();
-    let totals: Vec<(String, i64)> = on!(tx, |c| sqlx::query_as(
+    let mismatches = rows
+        .iter()
+        .filter(|r| r.1 != r.2)
+        .map(|r| Mismatch {
+            account_id: r.0,
+            cached: r.1,
+            derived: r.2,
+        })
+        .collect();
+    let totals: Vec<(String, i64)> = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT currency, CAST(COALESCE(SUM(balance), 0) AS BIGINT) FROM points_accounts WHERE street_id = $1 GROUP BY currency ORDER BY currency"
     )
     .bind(street_id)
     .fetch_all(c)
-    .await)?;
+    .await
+    })?;
     Ok((mismatches, totals))
 }
 
@@ -307,7 +349,8 @@ pub struct ExpiryCandidate {
 }
 
 pub async fn expiry_candidates(tx: &mut Tx, street_id: i64, since_ms: i64) -> Result<Vec<ExpiryCandidate>> {
-    let rows: Vec<(i64, String, i64, i64, Option<i64>)> = on!(tx, |c| sqlx::query_as(
+    let rows: Vec<(i64, String, i64, i64, Option<i64>)> = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT a.person_id, a.currency, a.balance, \
          CAST(COALESCE((SELECT SUM(e.amount) FROM points_entries e WHERE e.to_account_id = a.id AND e.at >= $2), 0) AS BIGINT), \
          (SELECT e.community_id FROM points_entries e WHERE e.to_account_id = a.id AND e.community_id IS NOT NULL ORDER BY e.at DESC, e.id DESC LIMIT 1) \
@@ -316,11 +359,18 @@ pub async fn expiry_candidates(tx: &mut Tx, street_id: i64, since_ms: i64) -> Re
     .bind(street_id)
     .bind(since_ms)
     .fetch_all(c)
-    .await)?;
+    .await
+    })?;
     Ok(rows
         .into_iter()
         .filter_map(|r| {
-            Some(ExpiryCandidate { person_id: r.0, currency: Currency::parse(&r.1)?, balance: r.2, credited_since: r.3, community_id: r.4 })
+            Some(ExpiryCandidate {
+                person_id: r.0,
+                currency: Currency::parse(&r.1)?,
+                balance: r.2,
+                credited_since: r.3,
+                community_id: r.4,
+            })
         })
         .collect())
 }

@@ -27,7 +27,8 @@ pub struct Line {
 
 /// `[start_ms, end_ms)`.
 pub async fn person(tx: &mut Tx, person_id: i64, start_ms: i64, end_ms: i64) -> Result<Vec<AccountStatement>> {
-    let opening: Vec<(String, i64)> = on!(tx, |c| sqlx::query_as(
+    let opening: Vec<(String, i64)> = on!(tx, |c| {
+        sqlx::query_as(
         "SELECT a.currency, CAST(COALESCE((SELECT SUM(e.amount) FROM points_entries e WHERE e.to_account_id = a.id AND e.at < $2), 0) \
          - COALESCE((SELECT SUM(e.amount) FROM points_entries e WHERE e.from_account_id = a.id AND e.at < $2), 0) AS BIGINT) \
          FROM points_accounts a WHERE a.person_id = $1"
@@ -35,8 +36,14 @@ pub async fn person(tx: &mut Tx, person_id: i64, start_ms: i64, end_ms: i64) -> 
     .bind(person_id)
     .bind(start_ms)
     .fetch_all(c)
+    .await
+    })?;
+    let ids: Vec<i64> = on!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM points_accounts WHERE person_id = $1"
+    )
+    .bind(person_id)
+    .fetch_all(c)
     .await)?;
-    let ids: Vec<i64> = on!(tx, |c| sqlx::query_scalar("SELECT id FROM points_accounts WHERE person_id = $1").bind(person_id).fetch_all(c).await)?;
     let entries = if ids.is_empty() {
         Vec::new()
     } else {
@@ -54,13 +61,24 @@ pub async fn person(tx: &mut Tx, person_id: i64, start_ms: i64, end_ms: i64) -> 
                 .iter()
                 .filter(|e| e.movement.currency() == currency)
                 .map(|e| {
-                    let incoming = e.movement.to.holder == onegrid_domain::points::Holder::Person(person_id) && e.movement.to.kind.is_personal();
-                    Line { amount: if incoming { e.movement.amount } else { -e.movement.amount }, entry: e.clone() }
+                    let incoming = e.movement.to.holder == onegrid_domain::points::Holder::Person(person_id)
+                        && e.movement.to.kind.is_personal();
+                    Line {
+                        amount: if incoming { e.movement.amount } else { -e.movement.amount },
+                        entry: e.clone(),
+                    }
                 })
                 .collect();
             let credits = lines.iter().filter(|l| l.amount > 0).map(|l| l.amount).sum();
             let debits = -lines.iter().filter(|l| l.amount < 0).map(|l| l.amount).sum::<i64>();
-            AccountStatement { currency, opening, credits, debits, closing: opening + credits - debits, lines }
+            AccountStatement {
+                currency,
+                opening,
+                credits,
+                debits,
+                closing: opening + credits - debits,
+                lines,
+            }
         })
         .collect())
 }
@@ -109,7 +127,16 @@ pub async fn community(tx: &mut Tx, community_id: i64, start_ms: i64, end_ms: i6
     .fetch_one(c)
     .await)?;
     Ok(CommunityStatement {
-        lines: rows.into_iter().map(|r| CommunityLine { currency: r.0, reason: r.1, rule: r.2, entries: r.3, amount: r.4 }).collect(),
+        lines: rows
+            .into_iter()
+            .map(|r| CommunityLine {
+                currency: r.0,
+                reason: r.1,
+                rule: r.2,
+                entries: r.3,
+                amount: r.4,
+            })
+            .collect(),
         people_credited,
         pending_awards,
     })

@@ -33,25 +33,31 @@ const ITEM: &str = "SELECT id, street_id, community_id, kind, name, description,
 
 async fn items_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Item>> {
     let sql = format!("{ITEM} {tail}");
-    Ok(fetch_mapped!(tx, binds.iter().fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)), |r| Item {
-        id: r.try_get(0usize)?,
-        street_id: r.try_get(1usize)?,
-        community_id: r.try_get(2usize)?,
-        kind: r.try_get(3usize)?,
-        name: r.try_get(4usize)?,
-        description: r.try_get(5usize)?,
-        currency: r.try_get(6usize)?,
-        price: r.try_get(7usize)?,
-        stock: r.try_get(8usize)?,
-        per_person_limit: r.try_get(9usize)?,
-        venue: r.try_get(10usize)?,
-        slot_starts_at: r.try_get(11usize)?,
-        slot_ends_at: r.try_get(12usize)?,
-        opens_at: r.try_get(13usize)?,
-        closes_at: r.try_get(14usize)?,
-        active: r.try_get(15usize)?,
-        created_at: r.try_get(16usize)?,
-    })?)
+    Ok(fetch_mapped!(
+        tx,
+        binds
+            .iter()
+            .fold(sqlx::query(sqlx::AssertSqlSafe(sql.clone())), |q, b| q.bind(*b)),
+        |r| Item {
+            id: r.try_get(0usize)?,
+            street_id: r.try_get(1usize)?,
+            community_id: r.try_get(2usize)?,
+            kind: r.try_get(3usize)?,
+            name: r.try_get(4usize)?,
+            description: r.try_get(5usize)?,
+            currency: r.try_get(6usize)?,
+            price: r.try_get(7usize)?,
+            stock: r.try_get(8usize)?,
+            per_person_limit: r.try_get(9usize)?,
+            venue: r.try_get(10usize)?,
+            slot_starts_at: r.try_get(11usize)?,
+            slot_ends_at: r.try_get(12usize)?,
+            opens_at: r.try_get(13usize)?,
+            closes_at: r.try_get(14usize)?,
+            active: r.try_get(15usize)?,
+            created_at: r.try_get(16usize)?,
+        }
+    )?)
 }
 
 pub async fn insert_item(tx: &mut Tx, street_id: i64, community_id: i64, i: &NewItem, created_by: i64) -> Result<i64> {
@@ -83,27 +89,41 @@ pub async fn insert_item(tx: &mut Tx, street_id: i64, community_id: i64, i: &New
 }
 
 pub async fn item(tx: &mut Tx, id: i64) -> Result<Item> {
-    items_where(tx, "WHERE id = $1", &[id]).await?.pop().ok_or(StoreError::NotFound)
+    items_where(tx, "WHERE id = $1", &[id])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 /// The catalogue of a community, active items first, then by name.
 pub async fn items_of_community(tx: &mut Tx, community_id: i64, only_active: bool) -> Result<Vec<Item>> {
-    let tail = if only_active { "WHERE community_id = $1 AND active ORDER BY kind, name, id" } else { "WHERE community_id = $1 ORDER BY active DESC, kind, name, id" };
+    let tail = if only_active {
+        "WHERE community_id = $1 AND active ORDER BY kind, name, id"
+    } else {
+        "WHERE community_id = $1 ORDER BY active DESC, kind, name, id"
+    };
     items_where(tx, tail, &[community_id]).await
 }
 
 pub async fn items_of_street(tx: &mut Tx, street_id: i64) -> Result<Vec<Item>> {
-    items_where(tx, "WHERE street_id = $1 ORDER BY community_id, active DESC, kind, name, id", &[street_id]).await
+    items_where(
+        tx,
+        "WHERE street_id = $1 ORDER BY community_id, active DESC, kind, name, id",
+        &[street_id],
+    )
+    .await
 }
 
 /// Takes one piece if any is left; the row stays locked (PostgreSQL) until the transaction ends,
 /// which serialises redemptions of one item.
 pub async fn take_one(tx: &mut Tx, item_id: i64) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE store_items SET stock = stock - 1 WHERE id = $1 AND stock > 0")
-        .bind(item_id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE store_items SET stock = stock - 1 WHERE id = $1 AND stock > 0"
+    )
+    .bind(item_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -171,23 +191,23 @@ async fn redemptions_where(tx: &mut Tx, tail: &str, bind: Bind<'_>) -> Result<Ve
             Bind::Text(v) => sqlx::query(sqlx::AssertSqlSafe(sql.clone())).bind(v.to_string()),
         },
         |r| Redemption {
-        id: r.try_get(0usize)?,
-        street_id: r.try_get(1usize)?,
-        community_id: r.try_get(2usize)?,
-        item_id: r.try_get(3usize)?,
-        item_name: r.try_get(4usize)?,
-        item_kind: r.try_get(5usize)?,
-        person_id: r.try_get(6usize)?,
-        price: r.try_get(7usize)?,
-        currency: r.try_get(8usize)?,
-        voucher: r.try_get(9usize)?,
-        status: r.try_get(10usize)?,
-        entry_id: r.try_get(11usize)?,
-        refund_entry_id: r.try_get(12usize)?,
-        created_at: r.try_get(13usize)?,
-        closed_at: r.try_get(14usize)?,
-        slot_starts_at: r.try_get(15usize)?,
-    }
+            id: r.try_get(0usize)?,
+            street_id: r.try_get(1usize)?,
+            community_id: r.try_get(2usize)?,
+            item_id: r.try_get(3usize)?,
+            item_name: r.try_get(4usize)?,
+            item_kind: r.try_get(5usize)?,
+            person_id: r.try_get(6usize)?,
+            price: r.try_get(7usize)?,
+            currency: r.try_get(8usize)?,
+            voucher: r.try_get(9usize)?,
+            status: r.try_get(10usize)?,
+            entry_id: r.try_get(11usize)?,
+            refund_entry_id: r.try_get(12usize)?,
+            created_at: r.try_get(13usize)?,
+            closed_at: r.try_get(14usize)?,
+            slot_starts_at: r.try_get(15usize)?,
+        }
     )?)
 }
 
@@ -232,16 +252,27 @@ pub async fn insert_redemption(tx: &mut Tx, r: NewRedemption<'_>) -> Result<i64>
 }
 
 pub async fn voucher_taken(tx: &mut Tx, voucher: &str) -> Result<bool> {
-    let n: i64 = on!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM store_redemptions WHERE voucher = $1").bind(voucher).fetch_one(c).await)?;
+    let n: i64 = on!(tx, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM store_redemptions WHERE voucher = $1"
+    )
+    .bind(voucher)
+    .fetch_one(c)
+    .await)?;
     Ok(n > 0)
 }
 
 pub async fn redemption(tx: &mut Tx, id: i64) -> Result<Redemption> {
-    redemptions_where(tx, "WHERE r.id = $1", Bind::Id(id)).await?.pop().ok_or(StoreError::NotFound)
+    redemptions_where(tx, "WHERE r.id = $1", Bind::Id(id))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn redemption_by_voucher(tx: &mut Tx, voucher: &str) -> Result<Redemption> {
-    redemptions_where(tx, "WHERE r.voucher = $1", Bind::Text(voucher)).await?.pop().ok_or(StoreError::NotFound)
+    redemptions_where(tx, "WHERE r.voucher = $1", Bind::Text(voucher))
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn redemptions_of_person(tx: &mut Tx, person_id: i64) -> Result<Vec<Redemption>> {
@@ -254,7 +285,8 @@ pub async fn redemptions_of_item(tx: &mut Tx, item_id: i64) -> Result<Vec<Redemp
 
 /// Issued → used or cancelled; false when it was no longer issued.
 pub async fn close_redemption(tx: &mut Tx, id: i64, status: &str, by: i64, refund_entry_id: Option<i64>) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query(
+    let n = on!(tx, |c| {
+        sqlx::query(
         "UPDATE store_redemptions SET status = $2, closed_by = $3, closed_at = $4, refund_entry_id = $5 WHERE id = $1 AND status = 'issued'"
     )
     .bind(id)
@@ -264,6 +296,7 @@ pub async fn close_redemption(tx: &mut Tx, id: i64, status: &str, by: i64, refun
     .bind(refund_entry_id)
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }

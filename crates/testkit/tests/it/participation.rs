@@ -16,7 +16,11 @@ pub struct Api {
 impl Api {
     pub async fn as_user(t: &TestApp, username: &str) -> Api {
         let token = t.app.create_token(username, "test").await.unwrap();
-        Api { base: t.base.clone(), token, http: reqwest::Client::new() }
+        Api {
+            base: t.base.clone(),
+            token,
+            http: reqwest::Client::new(),
+        }
     }
 
     async fn send(&self, rb: reqwest::RequestBuilder) -> (u16, Value) {
@@ -31,11 +35,13 @@ impl Api {
     }
 
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(self.http.post(format!("{}/api/v1{path}", self.base)).json(&body)).await
+        self.send(self.http.post(format!("{}/api/v1{path}", self.base)).json(&body))
+            .await
     }
 
     pub async fn patch(&self, path: &str, body: Value) -> (u16, Value) {
-        self.send(self.http.patch(format!("{}/api/v1{path}", self.base)).json(&body)).await
+        self.send(self.http.patch(format!("{}/api/v1{path}", self.base)).json(&body))
+            .await
     }
 }
 
@@ -78,9 +84,18 @@ pub async fn add_residents(t: &TestApp, n: usize) -> Vec<Resident> {
     let mut out = Vec::new();
     for i in 0..n {
         let username = format!("res{i:03}");
-        let user = t.app.add_user(&username, PASSWORD, Some(&format!("R-{i:03}")), false).await.unwrap();
+        let user = t
+            .app
+            .add_user(&username, PASSWORD, Some(&format!("R-{i:03}")), false)
+            .await
+            .unwrap();
         let api = Api::as_user(t, &username).await;
-        out.push(Resident { person_id: user.person_id.unwrap(), username, name: format!("居民{i:03}"), api });
+        out.push(Resident {
+            person_id: user.person_id.unwrap(),
+            username,
+            name: format!("居民{i:03}"),
+            api,
+        });
     }
     out
 }
@@ -88,7 +103,11 @@ pub async fn add_residents(t: &TestApp, n: usize) -> Vec<Resident> {
 /// Community 001 (东社区) and its id.
 pub async fn community_id(t: &TestApp, code: &str) -> i64 {
     let mut tx = t.app.db.read().await.unwrap();
-    onegrid_store::territory::area_by_code(&mut tx, code).await.unwrap().unwrap().id
+    onegrid_store::territory::area_by_code(&mut tx, code)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
 }
 
 pub const EAST: &str = "999001-001-001";
@@ -98,7 +117,10 @@ pub const WEST: &str = "999001-001-002";
 /// secretary (or the admin for people outside the secretary's community).
 pub async fn credit(admin: &Api, approver: &Api, person_id: i64, amount: i64) {
     let (s, a) = admin
-        .post("/points/awards", json!({"person_id": person_id, "category": "outstanding_contribution", "amount": amount, "note": "test"}))
+        .post(
+            "/points/awards",
+            json!({"person_id": person_id, "category": "outstanding_contribution", "amount": amount, "note": "test"}),
+        )
         .await;
     assert_eq!(s, 201, "{a}");
     let id = a["id"].as_i64().unwrap();
@@ -113,7 +135,14 @@ pub async fn credit(admin: &Api, approver: &Api, person_id: i64, amount: i64) {
 pub async fn balance(api: &Api, currency: &str) -> i64 {
     let (s, me) = api.get("/points/me").await;
     assert_eq!(s, 200, "{me}");
-    me["balances"].as_array().unwrap().iter().find(|b| b["currency"] == currency).unwrap()["balance"].as_i64().unwrap()
+    me["balances"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["currency"] == currency)
+        .unwrap()["balance"]
+        .as_i64()
+        .unwrap()
 }
 
 /// The ledger check of the street passes: every cached balance equals its entries, and every

@@ -7,7 +7,15 @@ use super::*;
 /// A cookie session through the API login, with its CSRF token for forms.
 async fn browser(t: &TestApp, username: &str) -> (reqwest::Client, String) {
     let c = t.client();
-    let login: Value = c.post(t.url("/api/v1/auth/login")).json(&json!({"username": username, "password": PASSWORD})).send().await.unwrap().json().await.unwrap();
+    let login: Value = c
+        .post(t.url("/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     (c, login["csrf_token"].as_str().unwrap().to_string())
 }
 
@@ -23,7 +31,12 @@ both!(p3_resident_pages_show_points_redeem_and_claim, |t: TestApp| async move {
     let (admin, secretary) = (Api::as_user(&t, "admin").await, Api::as_user(&t, "secretary").await);
     let east = community_id(&t, EAST).await;
     credit(&admin, &secretary, r[0].person_id, 12).await;
-    let (_, item) = admin.post("/store/items", json!({"community_id": east, "kind": "goods", "name": "抽纸", "price": 10, "stock": 3, "per_person_limit": 3})).await;
+    let (_, item) = admin
+        .post(
+            "/store/items",
+            json!({"community_id": east, "kind": "goods", "name": "抽纸", "price": 10, "stock": 3, "per_person_limit": 3}),
+        )
+        .await;
     let now = onegrid_store::now_ms();
     let (s, task) = secretary
         .post("/volunteer-tasks", json!({"community_id": east, "title": "敬老院陪伴", "place": "社区活动室", "starts_at": now, "ends_at": now + 3_600_000, "capacity": 3, "points": 2, "category": "help_in_difficulty"}))
@@ -37,28 +50,53 @@ both!(p3_resident_pages_show_points_redeem_and_claim, |t: TestApp| async move {
     assert!(html.contains("抽纸") && html.contains(&format!("/store/{}/redeem", item["id"])));
 
     // Redeem by form: back on the points page with the voucher shown.
-    let resp = c.post(t.url(&format!("/store/{}/redeem", item["id"]))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/store/{}/redeem", item["id"])))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
     let to = resp.headers()["location"].to_str().unwrap().to_string();
     assert!(to.starts_with("/points?voucher="));
     let html = page(&c, &t, &to).await;
     assert!(html.contains("兑换成功") && html.contains(&to["/points?voucher=".len()..]));
     // A second redemption is refused with the translated reason, and nothing is written.
-    let resp = c.post(t.url(&format!("/store/{}/redeem", item["id"]))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/store/{}/redeem", item["id"])))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 409);
     assert!(resp.text().await.unwrap().contains("积分不足"));
     // Forms without the token are refused.
-    let resp = c.post(t.url(&format!("/store/{}/redeem", item["id"]))).form(&[("csrf", "forged")]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/store/{}/redeem", item["id"])))
+        .form(&[("csrf", "forged")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 403);
 
     let html = page(&c, &t, "/tasks").await;
     assert!(html.contains("敬老院陪伴"));
-    let resp = c.post(t.url(&format!("/tasks/{}/claim", task["id"]))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/tasks/{}/claim", task["id"])))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
     let html = page(&c, &t, "/tasks").await;
     assert!(html.contains("已认领") && html.contains("/check-in"));
     let claim = r[0].api.get("/volunteer-claims").await.1["items"][0]["id"].as_i64().unwrap();
-    let resp = c.post(t.url(&format!("/tasks/claims/{claim}/check-in"))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/tasks/claims/{claim}/check-in")))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
     assert!(page(&c, &t, "/tasks").await.contains("签退"));
 
@@ -74,16 +112,31 @@ both!(p2_staff_review_page_approves_and_rejects, |t: TestApp| async move {
     let worker = Api::as_user(&t, "worker_a").await;
     let mut ids = Vec::new();
     for note in ["清扫楼道", "重复登记"] {
-        let (s, a) = worker.post("/points/awards", json!({"person_id": r[0].person_id, "category": "environmental_upkeep", "minutes": 60, "note": note})).await;
+        let (s, a) = worker
+            .post(
+                "/points/awards",
+                json!({"person_id": r[0].person_id, "category": "environmental_upkeep", "minutes": 60, "note": note}),
+            )
+            .await;
         assert_eq!(s, 201);
         ids.push(a["id"].as_i64().unwrap());
     }
     let (c, csrf) = browser(&t, "secretary").await;
     let html = page(&c, &t, "/points/review").await;
     assert!(html.contains("清扫楼道") && html.contains("重复登记") && html.contains("积分审核"));
-    let resp = c.post(t.url(&format!("/points/awards/{}/approve", ids[0]))).form(&[("csrf", csrf.as_str())]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/points/awards/{}/approve", ids[0])))
+        .form(&[("csrf", csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
-    let resp = c.post(t.url(&format!("/points/awards/{}/reject", ids[1]))).form(&[("csrf", csrf.as_str()), ("reason", "重复")]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/points/awards/{}/reject", ids[1])))
+        .form(&[("csrf", csrf.as_str()), ("reason", "重复")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
     let html = page(&c, &t, "/points/review").await;
     assert!(!html.contains("清扫楼道") && !html.contains("重复登记"));
@@ -106,7 +159,11 @@ both!(p4_honour_roll_page_is_public, |t: TestApp| async move {
 both!(d4_demo_has_a_year_of_participation, |t: TestApp| async move {
     let demo = t.app.load_demo(onegrid_demo::DEFAULT_SEED).await.unwrap();
     let (username, password) = demo.resident.clone().expect("a resident sign-in");
-    let admin = demo.accounts.iter().find(|a| a.role == onegrid_domain::people::Role::StreetAdmin).unwrap();
+    let admin = demo
+        .accounts
+        .iter()
+        .find(|a| a.role == onegrid_domain::people::Role::StreetAdmin)
+        .unwrap();
     let admin = Api::as_user(&t, &admin.username).await;
     assert_ledger_ok(&admin).await;
     let resident = Api::as_user(&t, &username).await;
@@ -117,7 +174,13 @@ both!(d4_demo_has_a_year_of_participation, |t: TestApp| async move {
     assert!(items["items"].as_array().unwrap().iter().any(|i| i["open"] == true));
     let (_, tasks) = resident.get("/volunteer-tasks").await;
     let now = onegrid_store::now_ms();
-    assert!(tasks["items"].as_array().unwrap().iter().any(|x| x["starts_at"].as_i64().unwrap() <= now));
+    assert!(
+        tasks["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["starts_at"].as_i64().unwrap() <= now)
+    );
     // The secretary has registrations to review, and the honour roll of the year is full.
     let secretary = Api::as_user(&t, "secretary").await;
     let (_, pending) = secretary.get("/points/awards?status=pending").await;
@@ -125,7 +188,13 @@ both!(d4_demo_has_a_year_of_participation, |t: TestApp| async move {
     let (_, h) = admin.get("/honours?period=year").await;
     assert_eq!(h["items"].as_array().unwrap().len(), 20);
     // The resident signs in with the printed password.
-    let r = t.client().post(t.url("/api/v1/auth/login")).json(&json!({"username": username, "password": password})).send().await.unwrap();
+    let r = t
+        .client()
+        .post(t.url("/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 200);
 });
 
@@ -134,14 +203,31 @@ both!(p5_organiser_pages_post_confirm_and_evaluate, |t: TestApp| async move {
     let r = add_residents(&t, 1).await;
     let (c, csrf) = browser(&t, "worker_a").await;
     assert!(page(&c, &t, "/tasks/manage").await.contains("id=\"post-task\""));
-    let starts = (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::minutes(30)).format("%Y-%m-%dT%H:%M").to_string();
-    let form = [("csrf", csrf.as_str()), ("title", "花坛除草"), ("place", "1号楼前"), ("starts", &starts), ("hours", "2"), ("capacity", "5"), ("points", "2"), ("category", "environmental_upkeep"), ("skills", "园艺，体力")];
+    let starts = (chrono::Utc::now() + chrono::Duration::hours(8) - chrono::Duration::minutes(30))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("title", "花坛除草"),
+        ("place", "1号楼前"),
+        ("starts", &starts),
+        ("hours", "2"),
+        ("capacity", "5"),
+        ("points", "2"),
+        ("category", "environmental_upkeep"),
+        ("skills", "园艺，体力"),
+    ];
     let resp = c.post(t.url("/tasks/manage")).form(&form).send().await.unwrap();
     assert_eq!(resp.status(), 303);
     let at = resp.headers()["location"].to_str().unwrap().to_string();
     let tid: i64 = at.rsplit('/').next().unwrap().parse().unwrap();
     // Bad input names the fields.
-    let resp = c.post(t.url("/tasks/manage")).form(&[("csrf", csrf.as_str()), ("title", "x"), ("starts", "soon")]).send().await.unwrap();
+    let resp = c
+        .post(t.url("/tasks/manage"))
+        .form(&[("csrf", csrf.as_str()), ("title", "x"), ("starts", "soon")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 400);
 
     let (s, claim) = r[0].api.post(&format!("/volunteer-tasks/{tid}/claims"), json!({})).await;
@@ -150,9 +236,19 @@ both!(p5_organiser_pages_post_confirm_and_evaluate, |t: TestApp| async move {
     r[0].api.post(&format!("/volunteer-claims/{cid}/check-in"), json!({})).await;
     let html = page(&c, &t, &at).await;
     assert!(html.contains(&r[0].name) && html.contains(&format!("/tasks/manage/claims/{cid}/confirm")));
-    let resp = c.post(t.url(&format!("/tasks/manage/claims/{cid}/confirm"))).form(&[("csrf", csrf.as_str()), ("minutes", "90")]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/tasks/manage/claims/{cid}/confirm")))
+        .form(&[("csrf", csrf.as_str()), ("minutes", "90")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
-    let resp = c.post(t.url(&format!("/tasks/manage/claims/{cid}/evaluate"))).form(&[("csrf", csrf.as_str()), ("rating", "5")]).send().await.unwrap();
+    let resp = c
+        .post(t.url(&format!("/tasks/manage/claims/{cid}/evaluate")))
+        .form(&[("csrf", csrf.as_str()), ("rating", "5")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(resp.status(), 303);
     assert!(page(&c, &t, &at).await.contains("已评价"));
     assert_eq!(balance(&r[0].api, "grid_points").await, 2);

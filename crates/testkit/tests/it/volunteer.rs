@@ -56,7 +56,10 @@ both!(p5_volunteer_task_loop_over_http, |t: TestApp| async move {
     let (s, e) = r[2].api.post(&format!("/volunteer-tasks/{tid}/claims"), json!({})).await;
     assert_eq!((s, code(&e)), (409, "task_full"));
     // A withdrawal frees the place.
-    let (s, w) = r[1].api.post(&format!("/volunteer-claims/{}/withdraw", c1["id"]), json!({})).await;
+    let (s, w) = r[1]
+        .api
+        .post(&format!("/volunteer-claims/{}/withdraw", c1["id"]), json!({}))
+        .await;
     assert_eq!((s, w["status"].as_str()), (200, Some("withdrawn")));
     let (s, _) = r[2].api.post(&format!("/volunteer-tasks/{tid}/claims"), json!({})).await;
     assert_eq!(s, 201);
@@ -75,24 +78,45 @@ both!(p5_volunteer_task_loop_over_http, |t: TestApp| async move {
     assert_eq!((s, c["checked_in_at"].is_i64()), (200, true), "{c}");
     let (s, c) = r[0].api.post(&format!("/volunteer-claims/{cid}/check-out"), json!({})).await;
     assert_eq!((s, c["status"].as_str()), (200, Some("checked_out")));
-    assert_eq!(r[0].api.post(&format!("/volunteer-claims/{cid}/confirm"), json!({})).await.0, 403);
-    assert_eq!(worker_b.post(&format!("/volunteer-claims/{cid}/confirm"), json!({})).await.0, 404);
-    let (s, c) = worker_a.post(&format!("/volunteer-claims/{cid}/confirm"), json!({"minutes": 120})).await;
-    assert_eq!((s, c["status"].as_str(), c["minutes"].as_i64()), (200, Some("confirmed"), Some(120)), "{c}");
+    assert_eq!(
+        r[0].api.post(&format!("/volunteer-claims/{cid}/confirm"), json!({})).await.0,
+        403
+    );
+    assert_eq!(
+        worker_b.post(&format!("/volunteer-claims/{cid}/confirm"), json!({})).await.0,
+        404
+    );
+    let (s, c) = worker_a
+        .post(&format!("/volunteer-claims/{cid}/confirm"), json!({"minutes": 120}))
+        .await;
+    assert_eq!(
+        (s, c["status"].as_str(), c["minutes"].as_i64()),
+        (200, Some("confirmed"), Some(120)),
+        "{c}"
+    );
     assert_eq!(balance(&r[0].api, "grid_points").await, 0);
 
-    let (s, e) = worker_a.post(&format!("/volunteer-claims/{cid}/evaluate"), json!({"rating": 9})).await;
+    let (s, e) = worker_a
+        .post(&format!("/volunteer-claims/{cid}/evaluate"), json!({"rating": 9}))
+        .await;
     assert_eq!((s, e["error"]["fields"][0]["field"].as_str()), (400, Some("rating")));
-    let (s, c) = worker_a.post(&format!("/volunteer-claims/{cid}/evaluate"), json!({"rating": 5})).await;
+    let (s, c) = worker_a
+        .post(&format!("/volunteer-claims/{cid}/evaluate"), json!({"rating": 5}))
+        .await;
     assert_eq!((s, c["status"].as_str()), (200, Some("evaluated")), "{c}");
     assert!(c["award_id"].is_i64());
     // The evaluation credited the task's points and the service time through the ledger.
     assert_eq!(balance(&r[0].api, "grid_points").await, 2);
     assert_eq!(balance(&r[0].api, "service_minutes").await, 120);
-    let (s, e) = worker_a.post(&format!("/volunteer-claims/{cid}/evaluate"), json!({"rating": 5})).await;
+    let (s, e) = worker_a
+        .post(&format!("/volunteer-claims/{cid}/evaluate"), json!({"rating": 5}))
+        .await;
     assert_eq!((s, code(&e)), (409, "wrong_state"));
     let (_, a) = r[0].api.get(&format!("/points/awards/{}", c["award_id"])).await;
-    assert_eq!((a["status"].as_str(), a["source_kind"].as_str()), (Some("credited"), Some("volunteer_claim")));
+    assert_eq!(
+        (a["status"].as_str(), a["source_kind"].as_str()),
+        (Some("credited"), Some("volunteer_claim"))
+    );
 
     // The volunteer's record.
     let (s, mine) = r[0].api.get("/volunteer-claims").await;
@@ -106,30 +130,33 @@ both!(p5_volunteer_task_loop_over_http, |t: TestApp| async move {
 });
 
 // Issue 4's acceptance: a task with capacity 10 and 100 concurrent claims gets exactly 10.
-both!(p5_hundred_concurrent_claims_fill_capacity_ten_exactly, |t: TestApp| async move {
-    fixture::load_small_street(&t).await;
-    let r = add_residents(&t, 100).await;
-    let secretary = Api::as_user(&t, "secretary").await;
-    let east = community_id(&t, EAST).await;
-    let (s, task) = post_task(&secretary, east, None, 10, 2).await;
-    assert_eq!(s, 201, "{task}");
-    let tid = task["id"].as_i64().unwrap();
-    let mut set = tokio::task::JoinSet::new();
-    for p in &r {
-        let api = p.api.clone();
-        set.spawn(async move { api.post(&format!("/volunteer-tasks/{tid}/claims"), json!({})).await });
-    }
-    let (mut ok, mut full) = (0, 0);
-    while let Some(res) = set.join_next().await {
-        let (s, v) = res.unwrap();
-        match (s, code(&v)) {
-            (201, _) => ok += 1,
-            (409, "task_full") => full += 1,
-            other => panic!("unexpected {other:?}: {v}"),
+both!(
+    p5_hundred_concurrent_claims_fill_capacity_ten_exactly,
+    |t: TestApp| async move {
+        fixture::load_small_street(&t).await;
+        let r = add_residents(&t, 100).await;
+        let secretary = Api::as_user(&t, "secretary").await;
+        let east = community_id(&t, EAST).await;
+        let (s, task) = post_task(&secretary, east, None, 10, 2).await;
+        assert_eq!(s, 201, "{task}");
+        let tid = task["id"].as_i64().unwrap();
+        let mut set = tokio::task::JoinSet::new();
+        for p in &r {
+            let api = p.api.clone();
+            set.spawn(async move { api.post(&format!("/volunteer-tasks/{tid}/claims"), json!({})).await });
         }
+        let (mut ok, mut full) = (0, 0);
+        while let Some(res) = set.join_next().await {
+            let (s, v) = res.unwrap();
+            match (s, code(&v)) {
+                (201, _) => ok += 1,
+                (409, "task_full") => full += 1,
+                other => panic!("unexpected {other:?}: {v}"),
+            }
+        }
+        assert_eq!((ok, full), (10, 90));
+        let (_, view) = secretary.get(&format!("/volunteer-tasks/{tid}")).await;
+        assert_eq!(view["task"]["claimed"], 10);
+        assert_eq!(view["claims"].as_array().unwrap().len(), 10);
     }
-    assert_eq!((ok, full), (10, 90));
-    let (_, view) = secretary.get(&format!("/volunteer-tasks/{tid}")).await;
-    assert_eq!(view["task"]["claimed"], 10);
-    assert_eq!(view["claims"].as_array().unwrap().len(), 10);
-});
+);

@@ -19,9 +19,18 @@ pub struct Login {
 }
 
 /// `POST /api/v1/auth/login` with `{"username", "password"}`: sets the session cookie.
-pub async fn login(State(state): State<AppState>, headers: HeaderMap, body: Result<Json<Login>, axum::extract::rejection::JsonRejection>) -> ApiResult<Response> {
+pub async fn login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Result<Json<Login>, axum::extract::rejection::JsonRejection>,
+) -> ApiResult<Response> {
     same_origin(&headers)?;
-    let Json(body) = body.map_err(|e| AppError::field("body", format!("must be JSON {{\"username\", \"password\"}}: {}", e.body_text())))?;
+    let Json(body) = body.map_err(|e| {
+        AppError::field(
+            "body",
+            format!("must be JSON {{\"username\", \"password\"}}: {}", e.body_text()),
+        )
+    })?;
     let s = state.app.login(&body.username, &body.password).await?;
     Ok((
         StatusCode::OK,
@@ -41,6 +50,11 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> ApiRes
 
 pub async fn me(session: MaybeSession) -> ApiResult<Json<serde_json::Value>> {
     let s = session.require()?;
-    let posts: Vec<_> = s.actor.grants.iter().map(|g| json!({"role": g.role, "level": g.level, "unit_id": g.unit_id})).collect();
+    let posts: Vec<_> = s
+        .actor
+        .grants
+        .iter()
+        .map(|g| json!({"role": g.role, "level": g.level, "unit_id": g.unit_id}))
+        .collect();
     Ok(Json(json!({"user": s.actor.user, "posts": posts})))
 }

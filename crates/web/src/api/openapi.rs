@@ -23,7 +23,10 @@ mod tests {
             assert!(documented.contains(&full), "{full} is not in openapi.json");
         }
         for d in &documented {
-            assert!(super::super::PATHS.iter().any(|p| format!("/api/v1{p}") == *d), "{d} is documented but not routed");
+            assert!(
+                super::super::PATHS.iter().any(|p| format!("/api/v1{p}") == *d),
+                "{d} is documented but not routed"
+            );
         }
     }
 }

@@ -33,19 +33,35 @@ fn csrf_header(headers: &HeaderMap) -> Option<&str> {
 pub async fn list(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     let street = match q.get("street_id") {
-        Some(v) => Some(v.parse::<i64>().map_err(|_| AppError::field("street_id", "must be a whole number"))?),
+        Some(v) => Some(
+            v.parse::<i64>()
+                .map_err(|_| AppError::field("street_id", "must be a whole number"))?,
+        ),
         None => None,
     };
     Ok(Json(json!({"items": state.app.partition_proposals(&s.actor, street).await?})))
 }
 
 /// `POST /api/v1/partition-proposals` with `{"area_id", "cap"?, "k"?, "seed"?}` → 201.
-pub async fn create(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, body: Result<Json<NewProposal>, JsonRejection>) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    body: Result<Json<NewProposal>, JsonRejection>,
+) -> ApiResult<Response> {
     let s = session.require()?;
     check_csrf(&headers, &s, csrf_header(&headers))?;
-    let Json(b) = body.map_err(|e| AppError::field("body", format!("must be JSON {{\"area_id\", \"cap\"?, \"k\"?, \"seed\"?}}: {}", e.body_text())))?;
+    let Json(b) = body.map_err(|e| {
+        AppError::field(
+            "body",
+            format!("must be JSON {{\"area_id\", \"cap\"?, \"k\"?, \"seed\"?}}: {}", e.body_text()),
+        )
+    })?;
     let area_id = b.area_id.ok_or_else(|| AppError::field("area_id", "is required"))?;
-    let view = state.app.create_partition_proposal(&s.actor, area_id, b.cap, b.k, b.seed).await?;
+    let view = state
+        .app
+        .create_partition_proposal(&s.actor, area_id, b.cap, b.k, b.seed)
+        .await?;
     Ok((StatusCode::CREATED, Json(json!(view))).into_response())
 }
 
@@ -56,14 +72,24 @@ pub async fn get(State(state): State<AppState>, session: MaybeSession, Path(id):
 }
 
 /// `POST /api/v1/partition-proposals/{id}/accept`
-pub async fn accept(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn accept(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     check_csrf(&headers, &s, csrf_header(&headers))?;
     Ok(Json(json!(state.app.accept_partition_proposal(&s.actor, id).await?)))
 }
 
 /// `POST /api/v1/partition-proposals/{id}/discard`
-pub async fn discard(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn discard(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     check_csrf(&headers, &s, csrf_header(&headers))?;
     state.app.discard_partition_proposal(&s.actor, id).await?;

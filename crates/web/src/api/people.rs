@@ -10,8 +10,13 @@ use crate::state::AppState;
 pub async fn list(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     let (page, per_page) = query::paging(&q, 50, 500)?;
-    let (items, total) = state.app.people(&s.actor, q.get("q").map(String::as_str).unwrap_or(""), page, per_page).await?;
-    Ok(Json(json!({"items": items, "total": total, "page": page, "per_page": per_page})))
+    let (items, total) = state
+        .app
+        .people(&s.actor, q.get("q").map(String::as_str).unwrap_or(""), page, per_page)
+        .await?;
+    Ok(Json(
+        json!({"items": items, "total": total, "page": page, "per_page": per_page}),
+    ))
 }
 
 pub async fn person(State(state): State<AppState>, session: MaybeSession, Path(id): Path<i64>) -> ApiResult<Json<Value>> {

@@ -35,12 +35,17 @@ pub(super) fn json_body<T: DeserializeOwned + Default>(bytes: &Bytes) -> Result<
 pub(super) fn id_param(q: &Params, name: &str) -> Result<Option<i64>, AppError> {
     match q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(v) => v.parse::<i64>().map(Some).map_err(|_| AppError::field(name, "must be a whole number")),
+        Some(v) => v
+            .parse::<i64>()
+            .map(Some)
+            .map_err(|_| AppError::field(name, "must be a whole number")),
     }
 }
 
 fn street_of(s: &Session, q: &Params) -> Result<i64, AppError> {
-    id_param(q, "street_id")?.or_else(|| s.actor.home_street()).ok_or_else(|| AppError::field("street_id", "is required"))
+    id_param(q, "street_id")?
+        .or_else(|| s.actor.home_street())
+        .ok_or_else(|| AppError::field("street_id", "is required"))
 }
 
 pub(super) fn created(v: impl serde::Serialize) -> Response {
@@ -58,11 +63,18 @@ pub async fn policy(State(state): State<AppState>, session: MaybeSession, Query(
 }
 
 /// `PUT /api/v1/points/policy[?street_id=]` with the whole policy.
-pub async fn set_policy(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Query(q): Query<Params>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn set_policy(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Query(q): Query<Params>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let street = street_of(&s, &q)?;
-    let policy: PointsPolicy = serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a points policy: {e}")))?;
+    let policy: PointsPolicy =
+        serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a points policy: {e}")))?;
     state.app.set_points_policy(&s.actor, street, &policy).await?;
     Ok(Json(json!(policy)))
 }
@@ -76,11 +88,18 @@ pub async fn me(State(state): State<AppState>, session: MaybeSession) -> ApiResu
 /// `GET /api/v1/points/awards[?status=pending|registered|first_approval|credited|rejected]`
 pub async fn awards(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
-    Ok(Json(json!({"items": state.app.awards(&s.actor, q.get("status").map(String::as_str)).await?})))
+    Ok(Json(
+        json!({"items": state.app.awards(&s.actor, q.get("status").map(String::as_str)).await?}),
+    ))
 }
 
 /// `POST /api/v1/points/awards` → 201 with the registered award.
-pub async fn register(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn register(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let input: AwardInput = json_body(&body)?;
@@ -94,7 +113,12 @@ pub async fn award(State(state): State<AppState>, session: MaybeSession, Path(id
 }
 
 /// `POST /api/v1/points/awards/{id}/approve`
-pub async fn approve(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn approve(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.approve_award(&s.actor, id).await?)))
@@ -109,7 +133,13 @@ struct Reason {
 }
 
 /// `POST /api/v1/points/awards/{id}/reject` with `{"reason"}`.
-pub async fn reject(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn reject(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let b: Reason = json_body(&body)?;
@@ -117,7 +147,13 @@ pub async fn reject(State(state): State<AppState>, session: MaybeSession, header
 }
 
 /// `POST /api/v1/points/entries/{id}/reverse` with `{"note"}` → 201 with the reversing entry.
-pub async fn reverse(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+pub async fn reverse(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let b: Reason = json_body(&body)?;
@@ -125,14 +161,24 @@ pub async fn reverse(State(state): State<AppState>, session: MaybeSession, heade
 }
 
 /// `GET /api/v1/points/statements/people/{id}[?month=YYYY-MM]`
-pub async fn person_statement(State(state): State<AppState>, session: MaybeSession, Path(id): Path<i64>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
+pub async fn person_statement(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Path(id): Path<i64>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     let period = period_from(PeriodKind::Month, q.get("month").map(String::as_str))?;
     Ok(Json(json!(state.app.person_statement(&s.actor, id, period).await?)))
 }
 
 /// `GET /api/v1/points/statements/communities/{id}[?month=YYYY-MM]`
-pub async fn community_statement(State(state): State<AppState>, session: MaybeSession, Path(id): Path<i64>, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
+pub async fn community_statement(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Path(id): Path<i64>,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     let period = period_from(PeriodKind::Month, q.get("month").map(String::as_str))?;
     Ok(Json(json!(state.app.community_statement(&s.actor, id, period).await?)))
@@ -152,7 +198,11 @@ pub async fn honours(State(state): State<AppState>, Query(q): Query<Params>) -> 
         None => PeriodKind::Month,
         Some(p) => PeriodKind::parse(p).ok_or_else(|| AppError::field("period", "must be month, quarter or year"))?,
     };
-    let period = period_from(kind, q.get("at").map(String::as_str)).map_err(|_| AppError::field("at", "must match the period: 2024-05, 2024-Q2 or 2024"))?;
-    let h = state.app.honours(id_param(&q, "street_id")?, id_param(&q, "community_id")?, period).await?;
+    let period = period_from(kind, q.get("at").map(String::as_str))
+        .map_err(|_| AppError::field("at", "must match the period: 2024-05, 2024-Q2 or 2024"))?;
+    let h = state
+        .app
+        .honours(id_param(&q, "street_id")?, id_param(&q, "community_id")?, period)
+        .await?;
     Ok(Json(json!(h)))
 }

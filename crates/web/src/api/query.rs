@@ -9,7 +9,12 @@ pub type Params = HashMap<String, String>;
 pub fn float(q: &Params, name: &str) -> Result<Option<f64>, AppError> {
     match q.get(name).map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Ok(None),
-        Some(s) => s.parse::<f64>().ok().filter(|v| v.is_finite()).map(Some).ok_or_else(|| AppError::field(name, "must be a number")),
+        Some(s) => s
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite())
+            .map(Some)
+            .ok_or_else(|| AppError::field(name, "must be a number")),
     }
 }
 
@@ -36,13 +41,19 @@ pub fn flag(q: &Params, name: &str) -> Result<bool, AppError> {
 pub fn paging(q: &Params, default_per_page: i64, max: i64) -> Result<(i64, i64), AppError> {
     let mut errs = Vec::new();
     let page = int(q, "page", 1, 1, 1_000_000).map_err(|e| errs.push(e)).unwrap_or(1);
-    let per_page = int(q, "per_page", default_per_page, 1, max).map_err(|e| errs.push(e)).unwrap_or(default_per_page);
+    let per_page = int(q, "per_page", default_per_page, 1, max)
+        .map_err(|e| errs.push(e))
+        .unwrap_or(default_per_page);
     if errs.is_empty() {
         Ok((page, per_page))
     } else {
-        Err(AppError::Invalid(errs.into_iter().flat_map(|e| match e {
-            AppError::Invalid(f) => f,
-            _ => vec![],
-        }).collect()))
+        Err(AppError::Invalid(
+            errs.into_iter()
+                .flat_map(|e| match e {
+                    AppError::Invalid(f) => f,
+                    _ => vec![],
+                })
+                .collect(),
+        ))
     }
 }

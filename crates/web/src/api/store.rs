@@ -22,7 +22,9 @@ use crate::state::AppState;
 /// `GET /api/v1/store/items[?community_id=]`: the signed-in person's community by default.
 pub async fn items(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
-    Ok(Json(json!({"items": state.app.store_items(&s.actor, id_param(&q, "community_id")?).await?})))
+    Ok(Json(
+        json!({"items": state.app.store_items(&s.actor, id_param(&q, "community_id")?).await?}),
+    ))
 }
 
 #[derive(Deserialize)]
@@ -33,10 +35,16 @@ struct NewItemBody {
 }
 
 /// `POST /api/v1/store/items` with `{"community_id", "kind", "name", "price", "stock", …}` → 201.
-pub async fn create(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     let s = session.require()?;
     csrf(&headers, &s)?;
-    let b: NewItemBody = serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a store item: {e}")))?;
+    let b: NewItemBody =
+        serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a store item: {e}")))?;
     Ok(created(state.app.create_item(&s.actor, b.community_id, &b.item).await?))
 }
 
@@ -47,7 +55,13 @@ pub async fn item(State(state): State<AppState>, session: MaybeSession, Path(id)
 }
 
 /// `PATCH /api/v1/store/items/{id}` with `{"add_stock"?, "active"?}`.
-pub async fn change(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn change(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let change: ItemChange = json_body(&body)?;
@@ -62,7 +76,13 @@ struct RedeemBody {
 }
 
 /// `POST /api/v1/store/items/{id}/redeem[ {"person_id"}]` → 201 with the redemption and its voucher.
-pub async fn redeem(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>, body: Bytes) -> ApiResult<Response> {
+pub async fn redeem(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let b: RedeemBody = json_body(&body)?;
@@ -76,14 +96,24 @@ pub async fn redemptions(State(state): State<AppState>, session: MaybeSession) -
 }
 
 /// `POST /api/v1/store/redemptions/{id}/cancel`
-pub async fn cancel(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.cancel_redemption(&s.actor, id).await?)))
 }
 
 /// `POST /api/v1/store/vouchers/{code}/use`
-pub async fn use_voucher(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(code): Path<String>) -> ApiResult<Json<Value>> {
+pub async fn use_voucher(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(code): Path<String>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.use_voucher(&s.actor, &code).await?)))

@@ -39,12 +39,19 @@ pub async fn micro_grids(State(state): State<AppState>, Query(q): Query<Params>)
                 "households": m.households,
             });
             if geometry {
-                v["geometry"] = m.area.boundary.as_deref().and_then(|b| serde_json::from_str(b).ok()).unwrap_or(Value::Null);
+                v["geometry"] = m
+                    .area
+                    .boundary
+                    .as_deref()
+                    .and_then(|b| serde_json::from_str(b).ok())
+                    .unwrap_or(Value::Null);
             }
             v
         })
         .collect();
-    Ok(Json(json!({"items": items, "total": total, "page": page, "per_page": per_page})))
+    Ok(Json(
+        json!({"items": items, "total": total, "page": page, "per_page": per_page}),
+    ))
 }
 
 pub async fn streets(State(state): State<AppState>, session: MaybeSession) -> ApiResult<Json<Value>> {
@@ -80,8 +87,15 @@ pub async fn resident(State(state): State<AppState>, session: MaybeSession, Path
 pub async fn search(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     let (page, per_page) = query::paging(&q, 50, 500)?;
-    let r = state.app.search(&s.actor, q.get("q").map(String::as_str).unwrap_or(""), page, per_page).await?;
-    let residents: Vec<Value> = r.residents.iter().map(|(res, hh)| json!({"resident": res, "household_code": hh})).collect();
+    let r = state
+        .app
+        .search(&s.actor, q.get("q").map(String::as_str).unwrap_or(""), page, per_page)
+        .await?;
+    let residents: Vec<Value> = r
+        .residents
+        .iter()
+        .map(|(res, hh)| json!({"resident": res, "household_code": hh}))
+        .collect();
     Ok(Json(json!({
         "areas": r.areas, "buildings": r.buildings, "people": r.people,
         "residents": {"items": residents, "total": r.residents_total, "page": page, "per_page": per_page}

@@ -28,14 +28,24 @@ pub fn kind_and_format(q: &Params) -> Result<(Kind, Format), AppError> {
     Ok((kind, format))
 }
 
-pub async fn import(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Query(q): Query<Params>, body: Bytes) -> ApiResult<Response> {
+pub async fn import(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Query(q): Query<Params>,
+    body: Bytes,
+) -> ApiResult<Response> {
     let s = session.require()?;
     // A cookie-authenticated import must carry the session's CSRF token in a header.
     check_csrf(&headers, &s, headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))?;
     let (kind, format) = kind_and_format(&q)?;
     let strict = query::flag(&q, "strict")?;
     let report = state.app.import(&s.actor, kind, format, &body, strict).await?;
-    let status = if report.written { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let status = if report.written {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
     Ok((status, Json(report)).into_response())
 }
 
@@ -43,8 +53,13 @@ pub async fn export(State(state): State<AppState>, session: MaybeSession, Query(
     let s = session.require()?;
     let (kind, format) = kind_and_format(&q)?;
     let street_id = match q.get("street_id") {
-        Some(v) => v.parse::<i64>().map_err(|_| AppError::field("street_id", "must be a whole number"))?,
-        None => s.actor.home_street().ok_or_else(|| AppError::field("street_id", "is required"))?,
+        Some(v) => v
+            .parse::<i64>()
+            .map_err(|_| AppError::field("street_id", "must be a whole number"))?,
+        None => s
+            .actor
+            .home_street()
+            .ok_or_else(|| AppError::field("street_id", "is required"))?,
     };
     let bytes = state.app.export(&s.actor, kind, format, street_id).await?;
     let (mime, ext) = match format {
@@ -52,7 +67,13 @@ pub async fn export(State(state): State<AppState>, session: MaybeSession, Query(
         Format::GeoJson => ("application/geo+json", "geojson"),
     };
     Ok((
-        [(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.{ext}\"", kind.as_str()))],
+        [
+            (header::CONTENT_TYPE, mime.to_string()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{}.{ext}\"", kind.as_str()),
+            ),
+        ],
         bytes,
     )
         .into_response())

@@ -20,14 +20,22 @@ use crate::state::AppState;
 /// open tasks of their (or the given) community.
 pub async fn list(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
-    Ok(Json(json!({"items": state.app.volunteer_tasks(&s.actor, id_param(&q, "community_id")?).await?})))
+    Ok(Json(
+        json!({"items": state.app.volunteer_tasks(&s.actor, id_param(&q, "community_id")?).await?}),
+    ))
 }
 
 /// `POST /api/v1/volunteer-tasks` → 201.
-pub async fn create(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn create(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     let s = session.require()?;
     csrf(&headers, &s)?;
-    let t: NewTask = serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a volunteer task: {e}")))?;
+    let t: NewTask =
+        serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a volunteer task: {e}")))?;
     Ok(created(state.app.post_task(&s.actor, &t).await?))
 }
 
@@ -38,14 +46,24 @@ pub async fn get(State(state): State<AppState>, session: MaybeSession, Path(id):
 }
 
 /// `POST /api/v1/volunteer-tasks/{id}/close`
-pub async fn close(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn close(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.close_task(&s.actor, id).await?)))
 }
 
 /// `POST /api/v1/volunteer-tasks/{id}/claims` → 201 with the claim, 409 `task_full`.
-pub async fn claim(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Response> {
+pub async fn claim(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Response> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(created(state.app.claim_task(&s.actor, id).await?))
@@ -57,26 +75,47 @@ pub async fn mine(State(state): State<AppState>, session: MaybeSession) -> ApiRe
     Ok(Json(json!({"items": state.app.my_claims(&s.actor).await?})))
 }
 
-pub async fn withdraw(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn withdraw(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.withdraw_claim(&s.actor, id).await?)))
 }
 
-pub async fn check_in(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn check_in(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.check_in(&s.actor, id).await?)))
 }
 
-pub async fn check_out(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>) -> ApiResult<Json<Value>> {
+pub async fn check_out(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.check_out(&s.actor, id).await?)))
 }
 
 /// `POST /api/v1/volunteer-claims/{id}/confirm[ {"minutes"}]`
-pub async fn confirm(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn confirm(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let c: Confirmation = json_body(&body)?;
@@ -84,7 +123,13 @@ pub async fn confirm(State(state): State<AppState>, session: MaybeSession, heade
 }
 
 /// `POST /api/v1/volunteer-claims/{id}/evaluate` with `{"rating", "points"?}`.
-pub async fn evaluate(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, Path(id): Path<i64>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn evaluate(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
     let e: Evaluation = json_body(&body)?;

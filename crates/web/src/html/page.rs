@@ -26,7 +26,12 @@ pub struct Page<'a> {
 
 impl<'a> Page<'a> {
     pub fn new(state: &'a AppState, headers: &HeaderMap, session: &'a MaybeSession, path: &str) -> Self {
-        Page { state, lang: lang_of(headers, session.0.as_ref()), session: session.0.as_ref(), path: path.to_string() }
+        Page {
+            state,
+            lang: lang_of(headers, session.0.as_ref()),
+            session: session.0.as_ref(),
+            path: path.to_string(),
+        }
     }
 
     pub fn render(&self, template: &str, ctx: Value) -> Response {
@@ -54,7 +59,11 @@ impl<'a> Page<'a> {
             Err(e) => {
                 tracing::error!(error = %e, template, "template failed");
                 // Debug builds show the template error, so tests that hit the page report it.
-                let body = if cfg!(debug_assertions) { format!("template error: {e:#}") } else { "template error".to_string() };
+                let body = if cfg!(debug_assertions) {
+                    format!("template error: {e:#}")
+                } else {
+                    "template error".to_string()
+                };
                 (StatusCode::INTERNAL_SERVER_ERROR, body).into_response()
             }
         }

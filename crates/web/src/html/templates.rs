@@ -19,17 +19,27 @@ pub fn environment(locales: Arc<Locales>) -> Environment<'static> {
         let lang = state.lookup("lang").map(|v| v.to_string()).unwrap_or_else(|| "zh-CN".into());
         locales.t(&lang, key)
     });
-    env.add_function("static_url", |path: &str| format!("/static/{}/{path}", crate::assets::VERSION));
+    env.add_function("static_url", |path: &str| {
+        format!("/static/{}/{path}", crate::assets::VERSION)
+    });
     env.add_filter("mask_phone", |v: Value| -> String {
         // R5: phones are masked in lists: 138****5678.
         let s = v.to_string();
-        if s.len() == 11 { format!("{}****{}", &s[..3], &s[7..]) } else { s }
+        if s.len() == 11 {
+            format!("{}****{}", &s[..3], &s[7..])
+        } else {
+            s
+        }
     });
     // Times are stored as epoch ms (UTC); pages show them in China Standard Time (UTC+8), where
     // the platform's streets are.
     env.add_filter("datetime", |ms: i64| -> String {
         chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8")).format("%Y-%m-%d %H:%M").to_string())
+            .map(|t| {
+                t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
+                    .format("%Y-%m-%d %H:%M")
+                    .to_string()
+            })
             .unwrap_or_default()
     });
     env

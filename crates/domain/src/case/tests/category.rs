@@ -93,7 +93,10 @@ fn c2_deadlines_carry_the_reference_numbers() {
     assert_eq!(c.owner("E0199").unwrap().code, "sanitation");
     assert_eq!(c.owner("E0101").unwrap().code, "city_management");
     assert_eq!(c.limits("E0402").unwrap().for_step(Step::Dispatch), Limit::calendar_hours(2));
-    assert_eq!(c.lineage("E0402").iter().map(|c| c.code.as_str()).collect::<Vec<_>>(), ["E0402", "E04"]);
+    assert_eq!(
+        c.lineage("E0402").iter().map(|c| c.code.as_str()).collect::<Vec<_>>(),
+        ["E0402", "E04"]
+    );
 }
 
 #[test]
@@ -102,7 +105,13 @@ fn c2_loader_accepts_a_small_valid_catalogue() {
         r#"{ROOT}, {{"code": "E0102", "parent": "E01", "kind": "event", "zh": "暴露垃圾", "en": "Exposed rubbish", "handle": "4wh"}}"#
     ));
     let c = Catalogue::from_json(&json).unwrap();
-    assert_eq!(c.limits("E0102").unwrap(), StepLimits { dispatch: Limit::working_hours(1), handle: Limit::working_hours(4) });
+    assert_eq!(
+        c.limits("E0102").unwrap(),
+        StepLimits {
+            dispatch: Limit::working_hours(1),
+            handle: Limit::working_hours(4)
+        }
+    );
 }
 
 #[test]
@@ -113,11 +122,20 @@ fn c2_loader_refuses_duplicates_missing_parents_and_bad_deadlines() {
         assert!(errs.iter().any(|e| e.contains(needle)), "expected `{needle}` in {errs:?}");
     };
     has(tiny(&format!("{ROOT}, {ROOT}")), "appears twice");
-    has(tiny(&leaf(r#""code": "E0201", "parent": "E02""#)), "parent code does not exist");
+    has(
+        tiny(&leaf(r#""code": "E0201", "parent": "E02""#)),
+        "parent code does not exist",
+    );
     has(tiny(&leaf(r#""code": "X0101", "parent": "E01""#)), "extends its parent");
-    has(tiny(&leaf(r#""code": "E0101", "parent": "E01", "department": "nobody""#)), "department code does not exist");
+    has(
+        tiny(&leaf(r#""code": "E0101", "parent": "E01", "department": "nobody""#)),
+        "department code does not exist",
+    );
     has(tiny(&leaf(r#""code": "E0101", "parent": "E01", "handle": "0h""#)), "positive");
-    has(tiny(&leaf(r#""code": "E0101", "parent": "E01", "dispatch": "4 days""#)), "unknown unit");
+    has(
+        tiny(&leaf(r#""code": "E0101", "parent": "E01", "dispatch": "4 days""#)),
+        "unknown unit",
+    );
     has(
         tiny(
             r#"{"code": "S01", "kind": "social", "zh": "纠纷", "en": "Disputes", "department": "sanitation", "dispatch": "24h"}"#,
@@ -142,8 +160,10 @@ fn c2_loader_refuses_duplicates_missing_parents_and_bad_deadlines() {
         "zh and en",
     );
     // Every problem at once.
-    let many =
-        tiny(&format!("{ROOT}, {ROOT}, {}", r#"{"code": "E0301", "parent": "E03", "kind": "event", "zh": "a", "en": "b"}"#));
+    let many = tiny(&format!(
+        "{ROOT}, {ROOT}, {}",
+        r#"{"code": "E0301", "parent": "E03", "kind": "event", "zh": "a", "en": "b"}"#
+    ));
     assert!(field_errors(&many).len() >= 2);
 }
 
@@ -151,9 +171,17 @@ fn c2_loader_refuses_duplicates_missing_parents_and_bad_deadlines() {
 fn c2_edited_rows_are_checked_like_the_file() {
     let c = Catalogue::builtin();
     let mut cats = c.categories.clone();
-    cats.push(Category { code: "E0119".into(), parent: Some("E01".into()), ..c.get("E0102").unwrap().clone() });
+    cats.push(Category {
+        code: "E0119".into(),
+        parent: Some("E01".into()),
+        ..c.get("E0102").unwrap().clone()
+    });
     let edited = Catalogue::new(2, String::new(), c.departments.clone(), cats.clone()).unwrap();
     assert_eq!(edited.limits("E0119").unwrap().handle, Limit::working_hours(4));
-    cats.push(Category { code: "E0120".into(), parent: Some("E09".into()), ..c.get("E0102").unwrap().clone() });
+    cats.push(Category {
+        code: "E0120".into(),
+        parent: Some("E09".into()),
+        ..c.get("E0102").unwrap().clone()
+    });
     assert!(Catalogue::new(2, String::new(), c.departments.clone(), cats).is_err());
 }

@@ -83,7 +83,10 @@ pub(super) fn fixtures(status: CaseStatus) -> Vec<CaseState> {
     let then = |p: &[(Action, ActorTier)], n: usize, more: &[(Action, ActorTier)]| {
         walk(&p[..n].iter().cloned().chain(more.iter().cloned()).collect::<Vec<_>>())
     };
-    let dept = [(Action::register(), By::CommandCentre), (Action::dispatch(single(Tier::Department, 10)), By::CommandCentre)];
+    let dept = [
+        (Action::register(), By::CommandCentre),
+        (Action::dispatch(single(Tier::Department, 10)), By::CommandCentre),
+    ];
     use CaseStatus::*;
     match status {
         Received => vec![CaseState::new()],
@@ -110,10 +113,21 @@ pub(super) fn candidates(kind: ActionKind) -> Vec<Action> {
     match kind {
         Register => vec![Action::register()],
         Reject => vec![Action::reject("out of scope")],
-        Dispatch | Reassign => [single(Tier::Grid, 1), single(Tier::Community, 2), single(Tier::Department, 10), joint()]
-            .into_iter()
-            .map(|a| if kind == Dispatch { Action::dispatch(a) } else { Action::reassign(a) })
-            .collect(),
+        Dispatch | Reassign => [
+            single(Tier::Grid, 1),
+            single(Tier::Community, 2),
+            single(Tier::Department, 10),
+            joint(),
+        ]
+        .into_iter()
+        .map(|a| {
+            if kind == Dispatch {
+                Action::dispatch(a)
+            } else {
+                Action::reassign(a)
+            }
+        })
+        .collect(),
         SendBack => vec![Action::send_back("not ours")],
         Accept => vec![Action::accept()],
         Start => vec![Action::start()],

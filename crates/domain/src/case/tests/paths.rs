@@ -12,7 +12,18 @@ fn c4_grid_level_case_runs_the_standard_loop_and_replays() {
     let (state, log) = walk_from(CaseState::new(), &grid_path());
     assert_eq!(state.status, CaseStatus::Closed);
     let path: Vec<_> = log.iter().map(|e| e.to.as_str()).collect();
-    assert_eq!(path, ["registered", "dispatched", "accepted", "in_progress", "handled", "verified", "closed"]);
+    assert_eq!(
+        path,
+        [
+            "registered",
+            "dispatched",
+            "accepted",
+            "in_progress",
+            "handled",
+            "verified",
+            "closed"
+        ]
+    );
     assert_eq!(log[4].action.note.as_deref(), Some("cleared"));
     assert_eq!(log[4].action.attachments, vec![5, 6]);
     assert_eq!(replay(&log).unwrap(), state);
@@ -24,13 +35,22 @@ fn c4_grid_level_case_runs_the_standard_loop_and_replays() {
 #[test]
 fn c4_illegal_transition_is_refused_naming_state_and_action() {
     let e = refuse(&CaseState::new(), Action::close(), By::CommandCentre);
-    assert_eq!(e, CaseError::IllegalTransition { state: CaseStatus::Received, action: ActionKind::Close });
+    assert_eq!(
+        e,
+        CaseError::IllegalTransition {
+            state: CaseStatus::Received,
+            action: ActionKind::Close
+        }
+    );
     assert_eq!(e.to_string(), "cannot close a case that is received");
     assert_eq!(e.code(), "illegal_transition");
     assert!(e.is_conflict());
     // Rating comes only after closing.
     let dispatched = walk(&grid_path()[..2]);
-    assert!(matches!(refuse(&dispatched, Action::rate(5), By::Reporter), CaseError::IllegalTransition { .. }));
+    assert!(matches!(
+        refuse(&dispatched, Action::rate(5), By::Reporter),
+        CaseError::IllegalTransition { .. }
+    ));
 }
 
 #[test]
@@ -40,17 +60,29 @@ fn c4_each_tier_may_do_only_its_part() {
     assert!(forbidden(&received, Action::register(), By::Department));
     assert!(forbidden(&received, Action::register(), By::Reporter));
     assert!(forbidden(&received, Action::reject("no"), By::Grid), "作废 is above the grid");
-    assert!(forbidden(&received, Action::supervise(1), By::Grid), "only the system and the command centre supervise");
+    assert!(
+        forbidden(&received, Action::supervise(1), By::Grid),
+        "only the system and the command centre supervise"
+    );
     let in_progress = walk(&grid_path()[..4]);
-    assert!(forbidden(&in_progress, Action::handle(), By::Community), "only the handler reports handling");
+    assert!(
+        forbidden(&in_progress, Action::handle(), By::Community),
+        "only the handler reports handling"
+    );
     let handled = walk(&grid_path()[..5]);
-    assert!(forbidden(&handled, Action::verify(), By::Grid), "the handler's tier does not check its own work");
+    assert!(
+        forbidden(&handled, Action::verify(), By::Grid),
+        "the handler's tier does not check its own work"
+    );
     assert!(transition(&handled, &Action::verify(), &By::CommandCentre, now()).is_ok());
     let verified = walk(&grid_path()[..6]);
     assert!(forbidden(&verified, Action::close(), By::Grid));
     assert!(forbidden(&verified, Action::close(), By::Reporter));
     let closed = walk(&grid_path());
-    assert!(forbidden(&closed, Action::rate(5), By::CommandCentre), "only the reporter rates");
+    assert!(
+        forbidden(&closed, Action::rate(5), By::CommandCentre),
+        "only the reporter rates"
+    );
     assert!(forbidden(&closed, Action::reopen("x"), By::Grid));
     assert!(transition(&closed, &Action::reopen("x"), &By::Reporter, now()).is_ok());
     let e = refuse(&received, Action::register(), By::Department);
@@ -64,7 +96,10 @@ fn c3_dispatch_targets_depend_on_the_dispatching_tier() {
     let e = refuse(&registered, Action::dispatch(single(Tier::Department, 10)), By::Community);
     let CaseError::Invalid(fields) = e else { panic!("{e}") };
     assert_eq!(fields[0].field, "assignment.tier");
-    assert!(matches!(refuse(&registered, Action::dispatch(joint()), By::Grid), CaseError::Invalid(_)));
+    assert!(matches!(
+        refuse(&registered, Action::dispatch(joint()), By::Grid),
+        CaseError::Invalid(_)
+    ));
     assert!(transition(&registered, &Action::dispatch(single(Tier::Grid, 1)), &By::Grid, now()).is_ok());
     assert!(transition(&registered, &Action::dispatch(single(Tier::Grid, 1)), &By::Community, now()).is_ok());
     assert!(transition(&registered, &Action::dispatch(joint()), &By::CommandCentre, now()).is_ok());
@@ -81,18 +116,35 @@ fn c3_escalation_climbs_grid_community_command_centre_then_dispatches() {
             (Action::escalate("needs the property company"), By::Grid),
         ],
     );
-    assert_eq!((s.status, s.level, s.assignment.clone()), (CaseStatus::Registered, Tier::Community, None));
+    assert_eq!(
+        (s.status, s.level, s.assignment.clone()),
+        (CaseStatus::Registered, Tier::Community, None)
+    );
     // The grid no longer coordinates the case.
-    assert!(matches!(refuse(&s, Action::dispatch(single(Tier::Grid, 1)), By::Grid), CaseError::NotPermitted { .. }));
+    assert!(matches!(
+        refuse(&s, Action::dispatch(single(Tier::Grid, 1)), By::Grid),
+        CaseError::NotPermitted { .. }
+    ));
     let (s, log2) = walk_from(s, &[(Action::escalate("needs departments"), By::Community)]);
     assert_eq!(s.level, Tier::CommandCentre);
-    assert!(matches!(refuse(&s, Action::escalate("?"), By::Community), CaseError::NotPermitted { .. }));
+    assert!(matches!(
+        refuse(&s, Action::escalate("?"), By::Community),
+        CaseError::NotPermitted { .. }
+    ));
     assert!(
-        matches!(refuse(&s, Action::escalate("?"), By::CommandCentre), CaseError::NotPermitted { .. }),
+        matches!(
+            refuse(&s, Action::escalate("?"), By::CommandCentre),
+            CaseError::NotPermitted { .. }
+        ),
         "from the command centre the next tier is a dispatch to departments"
     );
-    let (s, more) =
-        walk_from(s, &[(Action::dispatch(single(Tier::Department, 10)), By::CommandCentre), (Action::accept(), By::Department)]);
+    let (s, more) = walk_from(
+        s,
+        &[
+            (Action::dispatch(single(Tier::Department, 10)), By::CommandCentre),
+            (Action::accept(), By::Department),
+        ],
+    );
     assert_eq!(s.status, CaseStatus::Accepted);
     let all: Vec<_> = log.into_iter().chain(log2).chain(more).collect();
     assert_eq!(replay(&all).unwrap().level, Tier::CommandCentre);
@@ -100,10 +152,18 @@ fn c3_escalation_climbs_grid_community_command_centre_then_dispatches() {
 
 #[test]
 fn c4_send_back_returns_the_case_to_its_dispatcher() {
-    let dispatched =
-        walk(&[(Action::register(), By::CommandCentre), (Action::dispatch(single(Tier::Department, 10)), By::CommandCentre)]);
-    assert!(matches!(refuse(&dispatched, Action::send_back(""), By::Department), CaseError::Invalid(_)));
-    let (s, _) = walk_from(dispatched, &[(Action::send_back("belongs to the water company"), By::Department)]);
+    let dispatched = walk(&[
+        (Action::register(), By::CommandCentre),
+        (Action::dispatch(single(Tier::Department, 10)), By::CommandCentre),
+    ]);
+    assert!(matches!(
+        refuse(&dispatched, Action::send_back(""), By::Department),
+        CaseError::Invalid(_)
+    ));
+    let (s, _) = walk_from(
+        dispatched,
+        &[(Action::send_back("belongs to the water company"), By::Department)],
+    );
     assert_eq!((s.status, s.assignment.is_none()), (CaseStatus::Registered, true));
 }
 
@@ -115,7 +175,10 @@ fn c4_required_data_is_refused_when_missing() {
         e => panic!("{e}"),
     };
     assert_eq!(invalid(&received, Action::reject(" "), By::Community), "reason");
-    assert_eq!(invalid(&received, Action::new(ActionKind::Merge), By::Community), "merge_into");
+    assert_eq!(
+        invalid(&received, Action::new(ActionKind::Merge), By::Community),
+        "merge_into"
+    );
     let closed = walk(&grid_path());
     assert_eq!(invalid(&closed, Action::rate(6), By::Reporter), "rating");
     assert_eq!(invalid(&closed, Action::reopen(""), By::Reporter), "reason");
@@ -133,11 +196,18 @@ fn c4_closed_case_is_rated_once_and_reopening_allows_a_new_rating() {
     assert!(matches!(e, CaseError::Conflict { .. }) && e.is_conflict(), "{e}");
     let (reopened, _) = walk_from(rated, &[(Action::reopen("water is back"), By::Reporter)]);
     assert_eq!(
-        (reopened.status, reopened.rating, reopened.reopens, reopened.assignment.clone()),
+        (
+            reopened.status,
+            reopened.rating,
+            reopened.reopens,
+            reopened.assignment.clone()
+        ),
         (CaseStatus::Reopened, None, 1, None)
     );
-    let again: Vec<_> =
-        [(Action::dispatch(single(Tier::Grid, 1)), By::Grid)].into_iter().chain(grid_path().into_iter().skip(2)).collect();
+    let again: Vec<_> = [(Action::dispatch(single(Tier::Grid, 1)), By::Grid)]
+        .into_iter()
+        .chain(grid_path().into_iter().skip(2))
+        .collect();
     let (closed2, _) = walk_from(reopened, &again);
     let (rated2, _) = walk_from(closed2, &[(Action::rate(5), By::Reporter)]);
     assert_eq!(rated2.rating, Some(5));
@@ -167,18 +237,36 @@ fn c3_joint_case_is_handled_only_after_the_lead_and_co_handlers() {
     let in_progress = walk(&joint_path()[..4]);
     let conflict = |s: &CaseState, a: Action, by: By| matches!(refuse(s, a, by), CaseError::Conflict { .. });
     assert!(conflict(&in_progress, Action::handle(), By::Department));
-    assert!(conflict(&in_progress, Action::waive_subtask(10, "lead"), By::CommandCentre), "the lead cannot be waived");
-    assert!(conflict(&in_progress, Action::complete_subtask(30), By::Department), "no such sub-task");
+    assert!(
+        conflict(&in_progress, Action::waive_subtask(10, "lead"), By::CommandCentre),
+        "the lead cannot be waived"
+    );
+    assert!(
+        conflict(&in_progress, Action::complete_subtask(30), By::Department),
+        "no such sub-task"
+    );
     let (lead_done, _) = walk_from(in_progress.clone(), &[(Action::complete_subtask(10), By::Department)]);
-    assert!(conflict(&lead_done, Action::handle(), By::Department), "co-handler still open");
-    assert!(conflict(&lead_done, Action::complete_subtask(10), By::Department), "already done");
-    let (waived, _) = walk_from(lead_done, &[(Action::waive_subtask(20, "no gas works needed"), By::CommandCentre)]);
+    assert!(
+        conflict(&lead_done, Action::handle(), By::Department),
+        "co-handler still open"
+    );
+    assert!(
+        conflict(&lead_done, Action::complete_subtask(10), By::Department),
+        "already done"
+    );
+    let (waived, _) = walk_from(
+        lead_done,
+        &[(Action::waive_subtask(20, "no gas works needed"), By::CommandCentre)],
+    );
     let (handled, _) = walk_from(waived, &[(Action::handle(), By::Department)]);
     assert_eq!(handled.status, CaseStatus::Handled);
     // Rework opens the lead's sub-task again; the co-handler's result stands.
     let (returned, _) = walk_from(handled, &[(Action::return_for_rework("smell remains"), By::Grid)]);
     let j = returned.assignment.as_ref().and_then(Assignment::joint).unwrap();
-    assert_eq!((j.lead.status, j.co_handlers[0].status), (SubTaskStatus::Open, SubTaskStatus::Waived));
+    assert_eq!(
+        (j.lead.status, j.co_handlers[0].status),
+        (SubTaskStatus::Open, SubTaskStatus::Waived)
+    );
     // A single-handler case has no sub-tasks.
     let single_case = walk(&grid_path()[..3]);
     assert!(conflict(&single_case, Action::complete_subtask(10), By::Department));
@@ -195,7 +283,10 @@ fn c5_supervise_is_compare_and_set_on_the_escalation_level() {
     );
     let (s, _) = walk_from(s, &[(Action::supervise(2), By::System)]);
     let e = refuse(&s, Action::supervise(3), By::System);
-    assert!(matches!(e, CaseError::Conflict { .. }), "a grid step has two supervisors: {e}");
+    assert!(
+        matches!(e, CaseError::Conflict { .. }),
+        "a grid step has two supervisors: {e}"
+    );
     // A new step clock starts from level 0.
     let (s, _) = walk_from(s, &[(Action::register(), By::Grid)]);
     assert_eq!(s.escalation_level, 2, "registering keeps the dispatch clock running");
@@ -220,10 +311,16 @@ fn c4_merged_is_terminal() {
 #[test]
 fn c4_available_actions_are_the_buttons_for_each_tier() {
     let handled = walk(&grid_path()[..5]);
-    assert_eq!(available_actions(&handled, By::Community), vec![ActionKind::Verify, ActionKind::ReturnForRework]);
+    assert_eq!(
+        available_actions(&handled, By::Community),
+        vec![ActionKind::Verify, ActionKind::ReturnForRework]
+    );
     assert!(available_actions(&handled, By::Grid).is_empty());
     let closed = walk(&grid_path());
-    assert_eq!(available_actions(&closed, By::Reporter), vec![ActionKind::Reopen, ActionKind::Rate]);
+    assert_eq!(
+        available_actions(&closed, By::Reporter),
+        vec![ActionKind::Reopen, ActionKind::Rate]
+    );
     let received = CaseState::new();
     assert_eq!(available_actions(&received, By::System), vec![ActionKind::Supervise]);
 }

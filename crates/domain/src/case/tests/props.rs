@@ -13,7 +13,10 @@ use super::*;
 type Attempt = (usize, usize, u8, bool);
 
 fn attempts() -> impl Strategy<Value = Vec<Attempt>> {
-    prop::collection::vec((0..1000usize, 0..ActorTier::ALL.len(), 0u8..6, prop::bool::weighted(0.8)), 0..80)
+    prop::collection::vec(
+        (0..1000usize, 0..ActorTier::ALL.len(), 0u8..6, prop::bool::weighted(0.8)),
+        0..80,
+    )
 }
 
 fn choose(state: &CaseState, (pick, actor, _, aim): Attempt) -> (ActionKind, ActorTier) {
@@ -21,7 +24,14 @@ fn choose(state: &CaseState, (pick, actor, _, aim): Attempt) -> (ActionKind, Act
         // Forward steps weigh more than side steps, or few sequences would reach `closed`.
         use ActionKind::*;
         let weight = |k: ActionKind| {
-            if matches!(k, Register | Dispatch | Accept | Start | Handle | Verify | Close | CompleteSubtask) { 6 } else { 1 }
+            if matches!(
+                k,
+                Register | Dispatch | Accept | Start | Handle | Verify | Close | CompleteSubtask
+            ) {
+                6
+            } else {
+                1
+            }
         };
         let offered: Vec<(ActionKind, ActorTier)> = ActorTier::ALL
             .iter()
@@ -53,7 +63,11 @@ fn action_for(state: &CaseState, kind: ActionKind, v: u8) -> Action {
                 2 => single(Tier::Department, 10),
                 _ => Assignment::Joint(JointHandling::new(10, &[20, 30])),
             };
-            if kind == Dispatch { Action::dispatch(to) } else { Action::reassign(to) }
+            if kind == Dispatch {
+                Action::dispatch(to)
+            } else {
+                Action::reassign(to)
+            }
         }
         Merge => Action::merge(if v == 5 { 0 } else { 77 }),
         Supervise => Action::supervise(state.escalation_level.saturating_add(if v == 5 { 2 } else { 1 })),
@@ -83,7 +97,11 @@ fn run(attempts: &[Attempt]) -> Result<Run, TestCaseError> {
                 prop_assert_eq!(next_status(ev.from, kind), Some(ev.to));
                 prop_assert!(reach.contains(&ev.to));
                 if state.status == CaseStatus::Closed {
-                    prop_assert!(matches!(kind, ActionKind::Reopen | ActionKind::Rate), "closed case took {}", kind);
+                    prop_assert!(
+                        matches!(kind, ActionKind::Reopen | ActionKind::Rate),
+                        "closed case took {}",
+                        kind
+                    );
                 }
                 prop_assert_ne!(state.status, CaseStatus::Merged);
                 state = state.apply(&ev);

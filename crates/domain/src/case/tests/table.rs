@@ -22,8 +22,13 @@ merged      -          -        -          -          -          -        -     
 
 fn expected() -> Vec<(CaseStatus, ActionKind, Option<CaseStatus>)> {
     let mut lines = EXPECTED.trim().lines();
-    let header: Vec<ActionKind> =
-        lines.next().unwrap().split_whitespace().skip(1).map(|s| ActionKind::parse(s).unwrap()).collect();
+    let header: Vec<ActionKind> = lines
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|s| ActionKind::parse(s).unwrap())
+        .collect();
     assert_eq!(header, ActionKind::ALL.to_vec(), "columns in ActionKind::ALL order");
     let mut out = Vec::new();
     let mut rows = Vec::new();
@@ -34,7 +39,11 @@ fn expected() -> Vec<(CaseStatus, ActionKind, Option<CaseStatus>)> {
         let cells: Vec<&str> = cells.collect();
         assert_eq!(cells.len(), header.len(), "row {state}");
         for (k, cell) in header.iter().zip(cells) {
-            let to = if cell == "-" { None } else { Some(CaseStatus::parse(cell).unwrap_or_else(|| panic!("bad cell {cell}"))) };
+            let to = if cell == "-" {
+                None
+            } else {
+                Some(CaseStatus::parse(cell).unwrap_or_else(|| panic!("bad cell {cell}")))
+            };
             out.push((state, *k, to));
         }
     }
@@ -65,7 +74,11 @@ fn c4_transition_allows_and_refuses_every_pair_as_the_table_says() {
                             assert_eq!((ev.from, Some(ev.to), ev.action.kind, ev.by), (state, to, kind, actor));
                         }
                         Err(e) if to.is_none() => {
-                            assert_eq!(e, CaseError::IllegalTransition { state, action: kind }, "{state} × {kind} by {actor}");
+                            assert_eq!(
+                                e,
+                                CaseError::IllegalTransition { state, action: kind },
+                                "{state} × {kind} by {actor}"
+                            );
                             let msg = e.to_string();
                             assert!(msg.contains(state.as_str()) && msg.contains(kind.as_str()), "{msg}");
                             assert!(e.is_conflict());
@@ -78,7 +91,11 @@ fn c4_transition_allows_and_refuses_every_pair_as_the_table_says() {
                 }
             }
         }
-        assert_eq!(successes > 0, to.is_some(), "{state} × {kind}: some tier with valid data succeeds iff the table allows it");
+        assert_eq!(
+            successes > 0,
+            to.is_some(),
+            "{state} × {kind}: some tier with valid data succeeds iff the table allows it"
+        );
     }
 }
 

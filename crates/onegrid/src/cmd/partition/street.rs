@@ -41,12 +41,19 @@ pub async fn run(args: &PartitionArgs, settings: &Settings) -> anyhow::Result<Ex
         },
         edges_csv,
     };
-    let d = app.propose_division(street.id, &req).await.map_err(|e| match (&e, &args.edges) {
-        (onegrid_app::AppError::Invalid(f), Some(p)) if f.iter().any(|f| f.field == "edges") => {
-            anyhow::anyhow!("{}: {}", p.display(), f.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join("; "))
-        }
-        _ => e.into(),
-    })?;
+    let d = app
+        .propose_division(street.id, &req)
+        .await
+        .map_err(|e| match (&e, &args.edges) {
+            (onegrid_app::AppError::Invalid(f), Some(p)) if f.iter().any(|f| f.field == "edges") => {
+                anyhow::anyhow!(
+                    "{}: {}",
+                    p.display(),
+                    f.iter().map(|f| f.reason.as_str()).collect::<Vec<_>>().join("; ")
+                )
+            }
+            _ => e.into(),
+        })?;
     let mut out = std::io::stdout().lock();
     if let Some(path) = &args.out {
         std::fs::write(path, assignment_csv(&d)).with_context(|| format!("cannot write {}", path.display()))?;
@@ -55,7 +62,14 @@ pub async fn run(args: &PartitionArgs, settings: &Settings) -> anyhow::Result<Ex
         serde_json::to_writer_pretty(&mut out, &d)?;
         writeln!(out)?;
     } else {
-        writeln!(out, "street {} ({}), {} buildings, divided in {:.1} ms", street.code, street.name, d.units.len(), d.millis)?;
+        writeln!(
+            out,
+            "street {} ({}), {} buildings, divided in {:.1} ms",
+            street.code,
+            street.name,
+            d.units.len(),
+            d.millis
+        )?;
         write!(out, "{}", side_by_side(&d.current, &d.proposed))?;
         writeln!(out, "compared with the current division:\n{}", d.diff)?;
         for n in &d.notes {
@@ -75,7 +89,11 @@ pub async fn run(args: &PartitionArgs, settings: &Settings) -> anyhow::Result<Ex
 fn assignment_csv(d: &Division) -> String {
     let mut s = String::from("id,part,building,current\n");
     for (i, u) in d.units.iter().enumerate() {
-        let current = u.micro_grid_id.and_then(|m| d.micro_grid_codes.get(&m)).map(String::as_str).unwrap_or("");
+        let current = u
+            .micro_grid_id
+            .and_then(|m| d.micro_grid_codes.get(&m))
+            .map(String::as_str)
+            .unwrap_or("");
         s += &format!("{i},{},{},{current}\n", u.part, u.code);
     }
     s
@@ -91,11 +109,23 @@ pub fn side_by_side(current: &Report, proposed: &Report) -> String {
         ("buildings", current.units.to_string(), proposed.units.to_string()),
         ("micro-grids (parts)", current.parts.to_string(), proposed.parts.to_string()),
         ("households", current.total_load.to_string(), proposed.total_load.to_string()),
-        ("target (households/part)", format!("{:.2}", current.target), format!("{:.2}", proposed.target)),
+        (
+            "target (households/part)",
+            format!("{:.2}", current.target),
+            format!("{:.2}", proposed.target),
+        ),
         ("max load", current.max_load.to_string(), proposed.max_load.to_string()),
         ("min load", current.min_load.to_string(), proposed.min_load.to_string()),
-        ("max load / target", format!("{:.4}", current.max_over_target), format!("{:.4}", proposed.max_over_target)),
-        ("min load / target", format!("{:.4}", current.min_over_target), format!("{:.4}", proposed.min_over_target)),
+        (
+            "max load / target",
+            format!("{:.4}", current.max_over_target),
+            format!("{:.4}", proposed.max_over_target),
+        ),
+        (
+            "min load / target",
+            format!("{:.4}", current.min_over_target),
+            format!("{:.4}", proposed.min_over_target),
+        ),
     ];
     if let (Some(c), Some(oc), Some(op)) = (proposed.cap, current.over_cap, proposed.over_cap) {
         rows.push(("cap", c.to_string(), c.to_string()));
@@ -108,11 +138,23 @@ pub fn side_by_side(current: &Report, proposed: &Report) -> String {
         rows.push(("parts lower bound", lb.clone(), lb));
     }
     rows.extend([
-        ("non-contiguous parts", current.non_contiguous.to_string(), proposed.non_contiguous.to_string()),
+        (
+            "non-contiguous parts",
+            current.non_contiguous.to_string(),
+            proposed.non_contiguous.to_string(),
+        ),
         ("cut edges", current.cut_edges.to_string(), proposed.cut_edges.to_string()),
         ("cut length (m)", opt(current.cut_length_m, 1), opt(proposed.cut_length_m, 1)),
-        ("mean Polsby-Popper", opt(current.mean_polsby_popper, 4), opt(proposed.mean_polsby_popper, 4)),
-        ("min Polsby-Popper", opt(current.min_polsby_popper, 4), opt(proposed.min_polsby_popper, 4)),
+        (
+            "mean Polsby-Popper",
+            opt(current.mean_polsby_popper, 4),
+            opt(proposed.mean_polsby_popper, 4),
+        ),
+        (
+            "min Polsby-Popper",
+            opt(current.min_polsby_popper, 4),
+            opt(proposed.min_polsby_popper, 4),
+        ),
     ]);
     let mut s = format!("{:<30}{:>14}{:>14}\n", "", "current", "proposed");
     for (label, a, b) in rows {

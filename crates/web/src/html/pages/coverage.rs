@@ -10,10 +10,17 @@ use crate::signed_in;
 use crate::state::AppState;
 
 /// T3 as a page: findings grouped by rule, with the policy in force.
-pub async fn report(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/coverage");
     let street = q.get("street").and_then(|v| v.parse::<i64>().ok()).or(s.actor.home_street());
-    let Some(street) = street else { return page.render("empty.html", context! {}) };
+    let Some(street) = street else {
+        return page.render("empty.html", context! {});
+    };
     match state.app.coverage(&s.actor, street).await {
         Ok(r) => {
             let mut groups: Vec<(String, Vec<Value>)> = Vec::new();
@@ -24,7 +31,10 @@ pub async fn report(State(state): State<AppState>, headers: HeaderMap, session: 
                     None => groups.push((rule, vec![Value::from(minijinja::value::Serde(f))])),
                 }
             }
-            page.render("coverage.html", context! { report => Value::from(minijinja::value::Serde(&r)), groups => groups })
+            page.render(
+                "coverage.html",
+                context! { report => Value::from(minijinja::value::Serde(&r)), groups => groups },
+            )
         }
         Err(e) => page.error(e),
     }

@@ -24,6 +24,14 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap, session: Ma
             Err(e) => return page.error(e),
         }
     }
-    let posts: Vec<Value> = s.actor.grants.iter().map(|g| Value::from(minijinja::value::Serde(g.role.as_str()))).collect();
-    page.render("home.html", context! { streets => Value::from(minijinja::value::Serde(&views)), roles => posts })
+    let posts: Vec<Value> = s
+        .actor
+        .grants
+        .iter()
+        .map(|g| Value::from(minijinja::value::Serde(g.role.as_str())))
+        .collect();
+    page.render(
+        "home.html",
+        context! { streets => Value::from(minijinja::value::Serde(&views)), roles => posts },
+    )
 }

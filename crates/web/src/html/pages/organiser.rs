@@ -63,7 +63,12 @@ pub struct TaskForm {
 
 fn parse_task(f: &TaskForm, community_id: i64, grid_id: Option<i64>) -> Result<NewTask, AppError> {
     let mut errs = Vec::new();
-    let mut int = |name: &str, v: &str| v.trim().parse::<i64>().map_err(|_| errs.push(FieldError::new(name, "must be a whole number"))).unwrap_or(0);
+    let mut int = |name: &str, v: &str| {
+        v.trim()
+            .parse::<i64>()
+            .map_err(|_| errs.push(FieldError::new(name, "must be a whole number")))
+            .unwrap_or(0)
+    };
     let (hours, capacity, points) = (int("hours", &f.hours), int("capacity", &f.capacity), int("points", &f.points));
     let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
     let starts_at = NaiveDateTime::parse_from_str(f.starts.trim(), "%Y-%m-%dT%H:%M")
@@ -92,12 +97,23 @@ fn parse_task(f: &TaskForm, community_id: i64, grid_id: Option<i64>) -> Result<N
         capacity,
         points,
         category: category.expect("checked"),
-        skills: f.skills.split([',', '，', '、']).map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect(),
+        skills: f
+            .skills
+            .split([',', '，', '、'])
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
     })
 }
 
 /// `POST /tasks/manage`: posts a task at the organiser's own community (and grid).
-pub async fn create(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Form(f): Form<TaskForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Form(f): Form<TaskForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/tasks/manage");
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -107,7 +123,10 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, session: 
         Err(e) => return page.error(e),
     };
     let Some(community_id) = place.community_id else {
-        return page.error(AppError::field("community_id", "your post is not in a community; post tasks through the API"));
+        return page.error(AppError::field(
+            "community_id",
+            "your post is not in a community; post tasks through the API",
+        ));
     };
     let task = match parse_task(&f, community_id, place.grid_id) {
         Ok(t) => t,
@@ -120,7 +139,13 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, session: 
 }
 
 /// `GET /tasks/manage/{id}`: the task with its claims and their next steps.
-pub async fn show(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     match state.app.volunteer_task(&s.actor, id).await {
         Ok(view) if view.claims.is_some() => page.render("task_manage.html", context! { view => v(&view) }),
@@ -140,7 +165,14 @@ pub struct StepForm {
 }
 
 /// `POST /tasks/manage/claims/{id}/{step}` with step `confirm` or `evaluate`.
-pub async fn step(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path((id, step)): Path<(i64, String)>, Form(f): Form<StepForm>) -> Response {
+pub async fn step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path((id, step)): Path<(i64, String)>,
+    Form(f): Form<StepForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -149,12 +181,22 @@ pub async fn step(State(state): State<AppState>, headers: HeaderMap, session: Ma
         "confirm" => match f.minutes.trim() {
             "" => state.app.confirm_claim(&s.actor, id, &Confirmation { minutes: None }).await,
             m => match m.parse::<i64>() {
-                Ok(m) => state.app.confirm_claim(&s.actor, id, &Confirmation { minutes: Some(m) }).await,
+                Ok(m) => {
+                    state
+                        .app
+                        .confirm_claim(&s.actor, id, &Confirmation { minutes: Some(m) })
+                        .await
+                }
                 Err(_) => Err(AppError::field("minutes", "must be a whole number")),
             },
         },
         "evaluate" => match f.rating.trim().parse::<i64>() {
-            Ok(rating) => state.app.evaluate_claim(&s.actor, id, &Evaluation { rating, points: None }).await,
+            Ok(rating) => {
+                state
+                    .app
+                    .evaluate_claim(&s.actor, id, &Evaluation { rating, points: None })
+                    .await
+            }
             Err(_) => Err(AppError::field("rating", "choose 1 to 5")),
         },
         _ => Err(AppError::NotFound),
@@ -166,7 +208,14 @@ pub async fn step(State(state): State<AppState>, headers: HeaderMap, session: Ma
 }
 
 /// `POST /tasks/manage/{id}/close`
-pub async fn close(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<StepForm>) -> Response {
+pub async fn close(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<StepForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);

@@ -31,11 +31,14 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap, session: Ma
         },
         None => onegrid_app::partition::DEFAULT_HOUSEHOLDS_PER_MICRO_GRID,
     };
-    page.render("partition_list.html", context! {
-        items => Value::from(minijinja::value::Serde(&items)),
-        choices => Value::from(minijinja::value::Serde(&choices)),
-        default_cap,
-    })
+    page.render(
+        "partition_list.html",
+        context! {
+            items => Value::from(minijinja::value::Serde(&items)),
+            choices => Value::from(minijinja::value::Serde(&choices)),
+            default_cap,
+        },
+    )
 }
 
 #[derive(Deserialize)]
@@ -63,22 +66,53 @@ struct Parsed {
 
 fn parse_form(f: &NewForm) -> Result<Parsed, AppError> {
     let mut errs = Vec::new();
-    let area_id = f.area_id.trim().parse::<i64>().map_err(|_| errs.push(onegrid_domain::FieldError::new("area_id", "choose a grid or community"))).ok();
+    let area_id = f
+        .area_id
+        .trim()
+        .parse::<i64>()
+        .map_err(|_| errs.push(onegrid_domain::FieldError::new("area_id", "choose a grid or community")))
+        .ok();
     let (mut cap, mut k) = (None, None);
     if f.policy == "k" {
-        k = f.k.trim().parse::<usize>().map_err(|_| errs.push(onegrid_domain::FieldError::new("k", "must be a whole number ≥ 1"))).ok();
+        k =
+            f.k.trim()
+                .parse::<usize>()
+                .map_err(|_| errs.push(onegrid_domain::FieldError::new("k", "must be a whole number ≥ 1")))
+                .ok();
     } else if !f.cap.trim().is_empty() {
-        cap = f.cap.trim().parse::<f64>().map_err(|_| errs.push(onegrid_domain::FieldError::new("cap", "must be a number"))).ok();
+        cap = f
+            .cap
+            .trim()
+            .parse::<f64>()
+            .map_err(|_| errs.push(onegrid_domain::FieldError::new("cap", "must be a number")))
+            .ok();
     }
     let seed = match f.seed.trim() {
         "" => None,
-        v => v.parse::<u64>().map_err(|_| errs.push(onegrid_domain::FieldError::new("seed", "must be a whole number ≥ 0"))).ok(),
+        v => v
+            .parse::<u64>()
+            .map_err(|_| errs.push(onegrid_domain::FieldError::new("seed", "must be a whole number ≥ 0")))
+            .ok(),
     };
-    if errs.is_empty() { Ok(Parsed { area_id: area_id.unwrap_or_default(), cap, k, seed }) } else { Err(AppError::Invalid(errs)) }
+    if errs.is_empty() {
+        Ok(Parsed {
+            area_id: area_id.unwrap_or_default(),
+            cap,
+            k,
+            seed,
+        })
+    } else {
+        Err(AppError::Invalid(errs))
+    }
 }
 
 /// `POST /partition`: runs a proposal and shows it.
-pub async fn create(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Form(f): Form<NewForm>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Form(f): Form<NewForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/partition");
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -87,18 +121,31 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, session: 
         Ok(v) => v,
         Err(e) => return page.error(e),
     };
-    match state.app.create_partition_proposal(&s.actor, p.area_id, p.cap, p.k, p.seed).await {
+    match state
+        .app
+        .create_partition_proposal(&s.actor, p.area_id, p.cap, p.k, p.seed)
+        .await
+    {
         Ok(v) => Redirect::to(&format!("/partition/{}", v.proposal.id)).into_response(),
         Err(e) => page.error(e),
     }
 }
 
 /// `GET /partition/{id}`: both divisions on maps, both reports side by side.
-pub async fn show(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>) -> Response {
+pub async fn show(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     let tiles = std::env::var("ONEGRID_TILE_URL").unwrap_or_default();
     match state.app.partition_proposal(&s.actor, id).await {
-        Ok(v) => page.render("partition.html", context! { view => Value::from(minijinja::value::Serde(&v)), tile_url => tiles }),
+        Ok(v) => page.render(
+            "partition.html",
+            context! { view => Value::from(minijinja::value::Serde(&v)), tile_url => tiles },
+        ),
         Err(e) => page.error(e),
     }
 }
@@ -110,7 +157,14 @@ pub struct DecideForm {
 }
 
 /// `POST /partition/{id}/accept`: accepts and shows what was done.
-pub async fn accept(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<DecideForm>) -> Response {
+pub async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -122,7 +176,14 @@ pub async fn accept(State(state): State<AppState>, headers: HeaderMap, session: 
 }
 
 /// `POST /partition/{id}/discard`
-pub async fn discard(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<DecideForm>) -> Response {
+pub async fn discard(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<DecideForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);

@@ -30,7 +30,12 @@ pub struct ActionForm {
 }
 
 /// `GET /points[?voucher=CODE]`: the signed-in person's points.
-pub async fn mine(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn mine(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/points");
     let me = match state.app.my_points(&s.actor).await {
         Ok(v) => v,
@@ -45,10 +50,13 @@ pub async fn mine(State(state): State<AppState>, headers: HeaderMap, session: Ma
         Ok(v) => v,
         Err(e) => return page.error(e),
     };
-    page.render("points.html", context! {
-        me => v(&me), statement => v(&statement), vouchers => v(&vouchers),
-        new_voucher => q.get("voucher").cloned().unwrap_or_default(),
-    })
+    page.render(
+        "points.html",
+        context! {
+            me => v(&me), statement => v(&statement), vouchers => v(&vouchers),
+            new_voucher => q.get("voucher").cloned().unwrap_or_default(),
+        },
+    )
 }
 
 /// `GET /points/review`: registered points waiting for the staff member's review.
@@ -61,7 +69,14 @@ pub async fn review(State(state): State<AppState>, headers: HeaderMap, session: 
 }
 
 /// `POST /points/awards/{id}/approve`
-pub async fn approve(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<ActionForm>) -> Response {
+pub async fn approve(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -73,7 +88,14 @@ pub async fn approve(State(state): State<AppState>, headers: HeaderMap, session:
 }
 
 /// `POST /points/awards/{id}/reject` with `reason`.
-pub async fn reject(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<ActionForm>) -> Response {
+pub async fn reject(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -85,9 +107,17 @@ pub async fn reject(State(state): State<AppState>, headers: HeaderMap, session: 
 }
 
 /// `GET /honours[?period=month|quarter|year]`: public honour lists (P4).
-pub async fn honours(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn honours(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let page = crate::html::page::Page::new(&state, &headers, &session, "/honours");
-    let kind = q.get("period").and_then(|p| PeriodKind::parse(p)).unwrap_or(PeriodKind::Month);
+    let kind = q
+        .get("period")
+        .and_then(|p| PeriodKind::parse(p))
+        .unwrap_or(PeriodKind::Month);
     let community = q.get("community_id").and_then(|c| c.parse::<i64>().ok());
     let period = period_from(kind, None).expect("the current period");
     match state.app.honours(None, community, period).await {

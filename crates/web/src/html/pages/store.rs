@@ -23,14 +23,24 @@ pub async fn catalogue(State(state): State<AppState>, headers: HeaderMap, sessio
         Ok(v) => v.balances,
         Err(e) => return page.error(e),
     };
-    page.render("store.html", context! {
-        items => Value::from(minijinja::value::Serde(&items)),
-        balances => Value::from(minijinja::value::Serde(&balances)),
-    })
+    page.render(
+        "store.html",
+        context! {
+            items => Value::from(minijinja::value::Serde(&items)),
+            balances => Value::from(minijinja::value::Serde(&balances)),
+        },
+    )
 }
 
 /// `POST /store/{id}/redeem` → the points page with the new voucher.
-pub async fn redeem(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<ActionForm>) -> Response {
+pub async fn redeem(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -42,7 +52,14 @@ pub async fn redeem(State(state): State<AppState>, headers: HeaderMap, session: 
 }
 
 /// `POST /store/redemptions/{id}/cancel`
-pub async fn cancel(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<ActionForm>) -> Response {
+pub async fn cancel(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);

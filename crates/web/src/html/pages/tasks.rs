@@ -28,14 +28,24 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap, session: Ma
     // Tasks the person holds a place on show among their own, not as claimable.
     let held: Vec<i64> = mine.iter().filter(|c| c.status != "withdrawn").map(|c| c.task_id).collect();
     let open: Vec<_> = open.into_iter().filter(|t| !held.contains(&t.id)).collect();
-    page.render("tasks.html", context! {
-        open => Value::from(minijinja::value::Serde(&open)),
-        mine => Value::from(minijinja::value::Serde(&mine)),
-    })
+    page.render(
+        "tasks.html",
+        context! {
+            open => Value::from(minijinja::value::Serde(&open)),
+            mine => Value::from(minijinja::value::Serde(&mine)),
+        },
+    )
 }
 
 /// `POST /tasks/{id}/claim`
-pub async fn claim(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path(id): Path<i64>, Form(f): Form<ActionForm>) -> Response {
+pub async fn claim(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    Form(f): Form<ActionForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -47,7 +57,14 @@ pub async fn claim(State(state): State<AppState>, headers: HeaderMap, session: M
 }
 
 /// `POST /tasks/claims/{id}/{step}` with step `withdraw`, `check-in` or `check-out`.
-pub async fn step(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, uri: OriginalUri, Path((id, step)): Path<(i64, String)>, Form(f): Form<ActionForm>) -> Response {
+pub async fn step(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path((id, step)): Path<(i64, String)>,
+    Form(f): Form<ActionForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);

@@ -52,7 +52,11 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, session: 
         return page.error(AppError::field("file", "is required"));
     };
     if !fields.contains_key("format") {
-        let f = if fname.ends_with(".geojson") || fname.ends_with(".json") { "geojson" } else { "csv" };
+        let f = if fname.ends_with(".geojson") || fname.ends_with(".json") {
+            "geojson"
+        } else {
+            "csv"
+        };
         fields.insert("format".into(), f.into());
     }
     let (kind, format) = match kind_and_format(&fields) {
@@ -61,22 +65,46 @@ pub async fn submit(State(state): State<AppState>, headers: HeaderMap, session: 
     };
     let strict = fields.get("strict").is_some_and(|v| v == "on" || v == "true");
     match state.app.import(&s.actor, kind, format, &bytes, strict).await {
-        Ok(r) => page.render("transfer.html", context! { kinds => kinds(), report => Value::from(minijinja::value::Serde(&r)) }),
+        Ok(r) => page.render(
+            "transfer.html",
+            context! { kinds => kinds(), report => Value::from(minijinja::value::Serde(&r)) },
+        ),
         Err(e) => page.error(e),
     }
 }
 
-pub async fn export(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Query(q): Query<HashMap<String, String>>) -> Response {
+pub async fn export(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/transfer");
     let (kind, format) = match kind_and_format(&q) {
         Ok(v) => v,
         Err(e) => return page.error(e),
     };
-    let Some(street) = s.actor.home_street() else { return page.error(AppError::NotFound) };
+    let Some(street) = s.actor.home_street() else {
+        return page.error(AppError::NotFound);
+    };
     match state.app.export(&s.actor, kind, format, street).await {
         Ok(bytes) => {
-            let (mime, ext) = if format == Format::Csv { ("text/csv; charset=utf-8", "csv") } else { ("application/geo+json", "geojson") };
-            ([(header::CONTENT_TYPE, mime.to_string()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{}.{ext}\"", kind.as_str()))], bytes).into_response()
+            let (mime, ext) = if format == Format::Csv {
+                ("text/csv; charset=utf-8", "csv")
+            } else {
+                ("application/geo+json", "geojson")
+            };
+            (
+                [
+                    (header::CONTENT_TYPE, mime.to_string()),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{}.{ext}\"", kind.as_str()),
+                    ),
+                ],
+                bytes,
+            )
+                .into_response()
         }
         Err(e) => page.error(e),
     }
