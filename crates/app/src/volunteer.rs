@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use crate::points::award::{AwardInput, approve_in, register_in};
-use crate::points::{community_path, own_person, place_of, policy_in, record};
+use crate::points::{community_in_view, community_path, own_person, place_of, policy_in, record};
 use crate::{Actor, App, AppError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -149,17 +149,7 @@ impl App {
     /// The open tasks of a community, the signed-in person's own by default: what they may claim.
     pub async fn open_tasks(&self, actor: &Actor, community_id: Option<i64>) -> Result<Vec<Task>, AppError> {
         let mut tx = self.db.read().await?;
-        let community_id = match community_id {
-            Some(c) => c,
-            None => place_of(&mut tx, own_person(actor)?)
-                .await?
-                .community_id
-                .ok_or_else(|| AppError::field("community_id", "is required"))?,
-        };
-        let path = community_path(&mut tx, community_id).await?;
-        if !actor.user.superuser && actor.home_street() != Some(path.street_id) {
-            return Err(AppError::NotFound);
-        }
+        let (community_id, _) = community_in_view(&mut tx, actor, community_id).await?;
         Ok(store::open_tasks(&mut tx, community_id, now_ms()).await?)
     }
 

@@ -330,3 +330,24 @@ impl App {
         })
     }
 }
+
+/// The community a participation page is about: the one asked for, else the signed-in person's
+/// own; outside the user's street it does not exist.
+pub(crate) async fn community_in_view(
+    tx: &mut Tx,
+    actor: &Actor,
+    community_id: Option<i64>,
+) -> Result<(i64, UnitPath), AppError> {
+    let community_id = match community_id {
+        Some(c) => c,
+        None => place_of(tx, own_person(actor)?)
+            .await?
+            .community_id
+            .ok_or_else(|| AppError::field("community_id", "is required"))?,
+    };
+    let path = community_path(tx, community_id).await?;
+    if !actor.user.superuser && actor.home_street() != Some(path.street_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok((community_id, path))
+}

@@ -14,7 +14,7 @@ use onegrid_store::points::{self as ledger, EntryInfo};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{community_path, own_person, place_of, policy_in, record};
+use super::{community_in_view, community_path, own_person, place_of, policy_in, record};
 use crate::{Actor, App, AppError};
 
 #[derive(Debug, Clone, Serialize)]
@@ -57,17 +57,7 @@ impl App {
     /// the community also see inactive items.
     pub async fn store_items(&self, actor: &Actor, community_id: Option<i64>) -> Result<Vec<ItemView>, AppError> {
         let mut tx = self.db.read().await?;
-        let community_id = match community_id {
-            Some(c) => c,
-            None => place_of(&mut tx, own_person(actor)?)
-                .await?
-                .community_id
-                .ok_or_else(|| AppError::field("community_id", "is required"))?,
-        };
-        let path = community_path(&mut tx, community_id).await?;
-        if !actor.user.superuser && actor.home_street() != Some(path.street_id) {
-            return Err(AppError::NotFound);
-        }
+        let (community_id, path) = community_in_view(&mut tx, actor, community_id).await?;
         let manage = actor.scope(Permission::ManageStore).covers(&path);
         let window = policy_in(&mut tx, path.street_id).await?.exchange_window;
         let items = store::items_of_community(&mut tx, community_id, !manage).await?;
