@@ -75,6 +75,9 @@ impl App {
         let loaded =
             crate::points::demo::load(&mut tx, street.id, &participation, &resident_hash, onegrid_store::now_ms()).await?;
         written.extend(loaded.written);
+        // P6: the first grid's council and a micro-update project.
+        let council = onegrid_demo::council(&demo, &participation);
+        written.extend(crate::council::demo::load(&mut tx, street.id, &council, onegrid_store::now_ms()).await?);
         audit::record(
             &mut tx,
             NewEvent {

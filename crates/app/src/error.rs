@@ -12,6 +12,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("not allowed")]
     Forbidden,
+    /// Not allowed, with the reason (HTTP 403): the case rules say who may take which step.
+    #[error("{0}")]
+    Denied(String),
     #[error("too many attempts; try again later")]
     RateLimited,
     #[error("conflict: {0}")]
@@ -41,6 +44,18 @@ impl From<DomainError> for AppError {
 impl From<FieldError> for AppError {
     fn from(e: FieldError) -> Self {
         AppError::Invalid(vec![e])
+    }
+}
+
+impl From<onegrid_domain::case::CaseError> for AppError {
+    fn from(e: onegrid_domain::case::CaseError) -> Self {
+        use onegrid_domain::case::CaseError as E;
+        match e {
+            E::Invalid(f) => AppError::Invalid(f),
+            E::NotPermitted { .. } => AppError::Denied(e.to_string()),
+            E::CorruptLog { .. } => AppError::Internal(e.to_string()),
+            E::IllegalTransition { .. } | E::Conflict { .. } => AppError::Refused(e.code(), e.to_string()),
+        }
     }
 }
 

@@ -5,6 +5,8 @@ mod actor;
 mod error;
 
 pub mod accounts;
+pub mod case;
+pub mod council;
 pub mod coverage;
 pub mod demo;
 pub mod locate;
@@ -27,6 +29,8 @@ pub struct App {
     pub db: Db,
     pub locator: Arc<locate::Locator>,
     pub password_cost: accounts::PasswordCost,
+    /// Where evidence files are kept (C7); uploads are refused without one.
+    pub evidence_dir: Option<std::path::PathBuf>,
 }
 
 impl App {
@@ -37,9 +41,30 @@ impl App {
             db,
             locator,
             password_cost,
+            evidence_dir: None,
         };
         app.locator.rebuild(&app.db).await?;
+        app.seed_case_catalogues().await?;
         Ok(app)
+    }
+
+    /// Keeps evidence files under `dir`.
+    pub fn with_evidence_dir(mut self, dir: impl Into<std::path::PathBuf>) -> App {
+        self.evidence_dir = Some(dir.into());
+        self
+    }
+
+    /// Writes the built-in category catalogue (C2) into every street that has an older one or
+    /// none: at start, and after a street is imported.
+    pub async fn seed_case_catalogues(&self) -> Result<usize, AppError> {
+        let cat = onegrid_domain::case::Catalogue::builtin();
+        let mut tx = self.db.write().await?;
+        let streets = onegrid_store::case::catalogue::streets_needing(&mut tx, cat.version).await?;
+        for s in &streets {
+            onegrid_store::case::catalogue::seed(&mut tx, *s, &cat).await?;
+        }
+        tx.commit().await?;
+        Ok(streets.len())
     }
 }
 

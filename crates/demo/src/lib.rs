@@ -33,6 +33,7 @@
 //!   micro-grid (20–28 households, above the policy maximum of 14).
 
 mod catalogue;
+mod council;
 mod layout;
 mod names;
 mod participation;
@@ -47,6 +48,7 @@ mod tests;
 use onegrid_domain::people::Role;
 use onegrid_domain::territory::{MicroGridKind, StreetData};
 
+pub use council::{Council, DemoCouncilItem, DemoDecision, DemoProject, DemoTopic, council};
 pub use participation::{DemoItem, DemoTask, Event as ParticipationEvent, Participation, ResidentAccount, participation};
 pub use rng::Rng;
 

@@ -159,7 +159,7 @@ const TASKS: &[TaskTemplate] = &[
 ];
 
 /// The community and grid of each household, by walking unit → building → micro-grid → grid.
-fn places(d: &StreetData) -> HashMap<&str, (String, String)> {
+pub(crate) fn places(d: &StreetData) -> HashMap<&str, (String, String)> {
     let parent: HashMap<&str, (&str, Level)> = d
         .areas
         .iter()

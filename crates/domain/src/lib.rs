@@ -3,6 +3,7 @@
 //! give (T5, R4), and the one error type of this layer.
 
 pub mod case;
+pub mod council;
 pub mod coverage;
 pub mod division;
 pub mod error;

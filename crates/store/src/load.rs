@@ -153,6 +153,8 @@ pub async fn load(tx: &mut Tx, data: &StreetData) -> Result<Vec<(&'static str, u
         .fetch_one(c)
         .await)
         .map_err(StoreError::from_write)?;
+        // A new street takes cases from the start (C2): its categories come with it.
+        crate::case::catalogue::seed(tx, id, &onegrid_domain::case::Catalogue::builtin()).await?;
         codes.places.insert(
             a.code.clone(),
             (

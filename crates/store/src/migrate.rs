@@ -17,6 +17,8 @@ pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] = &[
         "partition_proposals",
         include_str!("../migrations/sqlite/0003_partition_proposals.sql"),
     ),
+    (4, "cases", include_str!("../migrations/sqlite/0004_cases.sql")),
+    (5, "council", include_str!("../migrations/sqlite/0005_council.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -30,6 +32,8 @@ pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
         "partition_proposals",
         include_str!("../migrations/postgres/0003_partition_proposals.sql"),
     ),
+    (4, "cases", include_str!("../migrations/postgres/0004_cases.sql")),
+    (5, "council", include_str!("../migrations/postgres/0005_council.sql")),
 ];
 
 impl Db {

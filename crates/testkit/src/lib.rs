@@ -16,6 +16,8 @@ pub struct TestApp {
     pub app: App,
     pub backend: Backend,
     _dir: Option<TempDir>,
+    /// Evidence files (C7).
+    pub files: TempDir,
     /// The PostgreSQL test database, dropped by `both!` when the test passes.
     pub pg_database: Option<String>,
 }
@@ -104,7 +106,11 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
     let pg_database = (backend == Backend::Postgres)
         .then(|| LAST_PG_DATABASE.with(|n| n.borrow_mut().take()))
         .flatten();
-    let app = App::new(db, PasswordCost::Test).await.expect("app starts");
+    let files = temp_dir();
+    let app = App::new(db, PasswordCost::Test)
+        .await
+        .expect("app starts")
+        .with_evidence_dir(files.0.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let served = app.clone();
@@ -116,6 +122,7 @@ pub async fn spawn_app(backend: Backend) -> Option<TestApp> {
         app,
         backend,
         _dir: dir,
+        files,
         pg_database,
     })
 }

@@ -1,7 +1,8 @@
-//! C2–C5 and A2: case handling as pure rules — the category catalogue, the tier chain and joint
-//! handling, the state machine with its append-only events, the working calendar and deadline
-//! decisions, and the KPI formulas. No I/O: the store keeps the state and events, the app calls
-//! `transition` inside its transaction and the deadline worker calls `next_deadline_action`.
+//! C2–C5, C10 and A2: case handling as pure rules — the category catalogue, the tier chain and
+//! joint handling, the state machine with its append-only events, the working calendar and
+//! deadline decisions, the KPI formulas, and category suggestion from text. No I/O: the store
+//! keeps the state and events, the app calls `transition` inside its transaction and the deadline
+//! worker calls `next_deadline_action`.
 //!
 //! A step of a case, end to end: `transition(&state, &action, &actor, now)` → `CaseEvent` (append
 //! it) → `state.apply(&event)` (the new row) → `StepClock::after_event(..)` (a new timer, if the
@@ -16,6 +17,7 @@ mod event;
 mod joint;
 mod kpi;
 mod state;
+mod suggest;
 mod tier;
 mod transition;
 
@@ -37,5 +39,6 @@ pub use kpi::{
     response_rate, rework_rate, satisfaction_rate, weighted_score,
 };
 pub use state::{CaseState, CaseStatus};
+pub use suggest::{Evaluation, Suggester, Suggestion, held_out_accuracy};
 pub use tier::{ActorTier, Assignee, Assignment, Tier, UnitId};
 pub use transition::{available_actions, next_status, transition};

@@ -57,6 +57,13 @@ pub enum Permission {
     ManageStore,
     /// Post volunteer tasks, confirm and evaluate the service (P5).
     ManageTasks,
+    /// File a case seen in the field or taken by phone (C1).
+    ReportCases,
+    /// See and work the cases of one's units: register, dispatch, handle, verify, close (C3, C4).
+    HandleCases,
+    /// Run the grid council: appoint members, open and close votes, record minutes, create
+    /// implementation items and micro-update projects (P6).
+    RunCouncil,
 }
 
 impl Role {
@@ -124,8 +131,8 @@ impl Role {
                 ApprovePoints,
                 ManageStore,
                 ManageTasks,
-            ],
-            Role::Dispatcher => &[ViewResidents, ViewPeople, ViewCoverage],
+                RunCouncil, ReportCases, HandleCases],
+            Role::Dispatcher => &[ViewResidents, ViewPeople, ViewCoverage, ReportCases, HandleCases],
             Role::CommunitySecretary => &[
                 ViewResidents,
                 ViewPeople,
@@ -137,7 +144,7 @@ impl Role {
                 ApprovePoints,
                 ManageStore,
                 ManageTasks,
-            ],
+                RunCouncil, ReportCases, HandleCases],
             Role::CommunityStaff => &[
                 ViewResidents,
                 ViewPeople,
@@ -147,6 +154,9 @@ impl Role {
                 ApprovePoints,
                 ManageStore,
                 ManageTasks,
+                RunCouncil,
+                ReportCases,
+                HandleCases,
             ],
             // The grid chief approves points in the grid; grid workers and micro-grid leaders
             // register them and run volunteer tasks (P2, P5).
@@ -157,13 +167,13 @@ impl Role {
                 RegisterPoints,
                 ApprovePoints,
                 ManageTasks,
-            ],
-            Role::GridWorker => &[ViewResidents, ViewPeople, EditTerritory, RegisterPoints, ManageTasks],
-            Role::MicroGridLeader => &[ViewResidents, ViewPeople, RegisterPoints, ManageTasks],
-            Role::PartTimeWorker | Role::BuildingLeader => &[ViewResidents, ViewPeople, RegisterPoints],
-            Role::SecondBuildingLeader => &[ViewResidents],
+                RunCouncil, ReportCases, HandleCases],
+            Role::GridWorker => &[ViewResidents, ViewPeople, EditTerritory, RegisterPoints, ManageTasks, ReportCases, HandleCases],
+            Role::MicroGridLeader => &[ViewResidents, ViewPeople, RegisterPoints, ManageTasks, ReportCases],
+            Role::PartTimeWorker | Role::BuildingLeader => &[ViewResidents, ViewPeople, RegisterPoints, ReportCases],
+            Role::SecondBuildingLeader => &[ViewResidents, ReportCases],
             // Departments and specialists work on cases; they see people, not residents' files.
-            Role::DepartmentStaff | Role::Specialist => &[ViewPeople],
+            Role::DepartmentStaff | Role::Specialist => &[ViewPeople, ReportCases, HandleCases],
         }
     }
 

@@ -1,6 +1,8 @@
 //! Whole flows over HTTP against a real database; every test runs on SQLite and PostgreSQL.
 
 mod auth;
+mod council;
+mod cases;
 mod honours;
 mod import;
 mod locate;

@@ -43,6 +43,15 @@ impl Api {
         self.send(self.http.patch(format!("{}/api/v1{path}", self.base)).json(&body))
             .await
     }
+
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(self.http.put(format!("{}/api/v1{path}", self.base)).json(&body))
+            .await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        self.send(self.http.delete(format!("{}/api/v1{path}", self.base))).await
+    }
 }
 
 /// The error code of a refused request.

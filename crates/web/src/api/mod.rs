@@ -1,6 +1,9 @@
 //! I2: the JSON API under `/api/v1`, described by `/api/v1/openapi.json`.
 
 pub mod auth;
+pub mod cases;
+pub mod council;
+pub mod evidence;
 pub mod health;
 pub mod openapi;
 pub mod partition;
@@ -71,6 +74,34 @@ pub const PATHS: &[&str] = &[
     "/volunteer-claims/{id}/confirm",
     "/volunteer-claims/{id}/evaluate",
     "/honours",
+    // Council and micro-update projects (P6).
+    "/council/policy",
+    "/council/members",
+    "/council/members/{id}/remove",
+    "/council/topics",
+    "/council/topics/{id}",
+    "/council/topics/{id}/discuss",
+    "/council/topics/{id}/close",
+    "/council/topics/{id}/comments",
+    "/council/topics/{id}/follow",
+    "/council/topics/{id}/open-vote",
+    "/council/topics/{id}/votes",
+    "/council/topics/{id}/close-vote",
+    "/council/topics/{id}/minutes",
+    "/council/topics/{id}/items",
+    "/council/topics/{id}/finish",
+    "/council/items",
+    "/council/items/{id}/reports",
+    "/council/projects",
+    "/council/projects/{id}",
+    "/council/projects/{id}/stages",
+    "/council/stages/{id}/start",
+    "/council/stages/{id}/finish",
+    "/council/projects/{id}/problems",
+    "/council/problems/{id}/resolve",
+    "/council/projects/{id}/milestones",
+    "/council/milestones/{id}/reach",
+    "/council/projects/{id}/acceptance",
 ];
 
 pub fn routes() -> Router<AppState> {
@@ -126,4 +157,50 @@ pub fn routes() -> Router<AppState> {
         .route("/volunteer-claims/{id}/confirm", post(volunteer::confirm))
         .route("/volunteer-claims/{id}/evaluate", post(volunteer::evaluate))
         .route("/honours", get(points::honours))
+        // Case handling (issue 3).
+        .route("/cases", get(cases::list).post(cases::create))
+        .route("/cases/mine", get(cases::mine))
+        .route("/cases/reported", get(cases::reported))
+        .route("/cases/weekly", get(cases::weekly))
+        .route("/cases/ratings", get(cases::ratings))
+        .route("/cases/{id}", get(cases::get))
+        .route("/cases/{id}/actions", post(cases::act))
+        .route("/track/{token}", get(cases::track))
+        .route("/track/{token}/actions", post(cases::track_act))
+        .route("/case-categories", get(cases::categories))
+        .route("/case-categories/{code}", axum::routing::put(cases::edit_category))
+        .route("/departments", get(cases::departments))
+        .route("/departments/{id}/members", post(cases::add_member))
+        .route("/attachments", post(evidence::upload))
+        .route("/attachments/{id}", get(evidence::download))
+        .route("/notifications", get(evidence::notifications))
+        .route("/notifications/read", post(evidence::read_all))
+        // Council and micro-update projects (P6).
+        .route("/council/policy", get(council::policy).put(council::set_policy))
+        .route("/council/members", get(council::members).post(council::appoint))
+        .route("/council/members/{id}/remove", post(council::remove))
+        .route("/council/topics", get(council::topics).post(council::raise))
+        .route("/council/topics/{id}", get(council::topic))
+        .route("/council/topics/{id}/discuss", post(council::discuss))
+        .route("/council/topics/{id}/close", post(council::close))
+        .route("/council/topics/{id}/comments", post(council::comment))
+        .route("/council/topics/{id}/follow", post(council::follow).delete(council::unfollow))
+        .route("/council/topics/{id}/open-vote", post(council::open_vote))
+        .route("/council/topics/{id}/votes", post(council::vote))
+        .route("/council/topics/{id}/close-vote", post(council::close_vote))
+        .route("/council/topics/{id}/minutes", post(council::minutes))
+        .route("/council/topics/{id}/items", post(council::add_item))
+        .route("/council/topics/{id}/finish", post(council::finish))
+        .route("/council/items", get(council::my_items))
+        .route("/council/items/{id}/reports", post(council::report))
+        .route("/council/projects", get(council::projects).post(council::create_project))
+        .route("/council/projects/{id}", get(council::project))
+        .route("/council/projects/{id}/stages", post(council::add_stage))
+        .route("/council/stages/{id}/start", post(council::start_stage))
+        .route("/council/stages/{id}/finish", post(council::finish_stage))
+        .route("/council/projects/{id}/problems", post(council::add_problem))
+        .route("/council/problems/{id}/resolve", post(council::resolve))
+        .route("/council/projects/{id}/milestones", post(council::add_milestone))
+        .route("/council/milestones/{id}/reach", post(council::reach))
+        .route("/council/projects/{id}/acceptance", post(council::accept))
 }

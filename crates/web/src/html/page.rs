@@ -52,6 +52,7 @@ impl<'a> Page<'a> {
             can_transfer => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::Transfer)),
             can_review_points => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ApprovePoints)),
             can_manage_tasks => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ManageTasks)),
+            can_run_council => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::RunCouncil)),
         };
         let merged = context! { ..ctx, ..base };
         match self.state.templates.get_template(template).and_then(|t| t.render(merged)) {

@@ -1,3 +1,4 @@
+pub mod council;
 pub mod coverage;
 pub mod home;
 pub mod login;

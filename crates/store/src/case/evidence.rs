@@ -1,0 +1,109 @@
+//! C7: attachment records. The bytes are on disk under their SHA-256 (the app writes them); a
+//! row says what they are (sniffed), who sent them and which case they belong to.
+
+use serde::Serialize;
+
+use crate::error::{Result, StoreError};
+use crate::{Tx, now_ms, on};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Attachment {
+    pub id: i64,
+    pub street_id: i64,
+    pub case_id: Option<i64>,
+    pub purpose: String,
+    pub sha256: String,
+    pub mime: String,
+    pub bytes: i64,
+    pub name: String,
+    pub uploaded_by: Option<i64>,
+    pub uploaded_at: i64,
+}
+
+pub struct NewAttachment<'a> {
+    pub street_id: i64,
+    pub case_id: Option<i64>,
+    pub purpose: &'a str,
+    pub sha256: &'a str,
+    pub mime: &'a str,
+    pub bytes: i64,
+    pub name: &'a str,
+    pub uploaded_by: Option<i64>,
+}
+
+pub async fn insert(tx: &mut Tx, a: &NewAttachment<'_>) -> Result<i64> {
+    on!(tx, |c| sqlx::query_scalar(
+        "INSERT INTO attachments (street_id, case_id, purpose, sha256, mime, bytes, name, uploaded_by, uploaded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id"
+    )
+    .bind(a.street_id)
+    .bind(a.case_id)
+    .bind(a.purpose)
+    .bind(a.sha256)
+    .bind(a.mime)
+    .bind(a.bytes)
+    .bind(a.name)
+    .bind(a.uploaded_by)
+    .bind(now_ms())
+    .fetch_one(c)
+    .await)
+    .map_err(StoreError::from_write)
+}
+
+type Row = (i64, i64, Option<i64>, String, String, String, i64, String, Option<i64>, i64);
+
+fn from_row(r: Row) -> Attachment {
+    Attachment {
+        id: r.0,
+        street_id: r.1,
+        case_id: r.2,
+        purpose: r.3,
+        sha256: r.4,
+        mime: r.5,
+        bytes: r.6,
+        name: r.7,
+        uploaded_by: r.8,
+        uploaded_at: r.9,
+    }
+}
+
+const SELECT: &str = "SELECT id, street_id, case_id, purpose, sha256, mime, bytes, name, uploaded_by, uploaded_at FROM attachments";
+
+pub async fn get(tx: &mut Tx, id: i64) -> Result<Attachment> {
+    let r = on!(tx, |c| sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
+    r.map(from_row).ok_or(StoreError::NotFound)
+}
+
+pub async fn of_case(tx: &mut Tx, case_id: i64) -> Result<Vec<Attachment>> {
+    let rows = on!(tx, |c| sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE case_id = $1 ORDER BY id"
+    )))
+    .bind(case_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(rows.into_iter().map(from_row).collect())
+}
+
+/// Ties uploaded, still unattached files to a case; `false` if any id is not such a file of
+/// this street.
+pub async fn attach(tx: &mut Tx, street_id: i64, case_id: i64, ids: &[i64], purpose: &str) -> Result<bool> {
+    for id in ids {
+        let n = on!(tx, |c| sqlx::query(
+            "UPDATE attachments SET case_id = $1, purpose = $2 WHERE id = $3 AND street_id = $4 AND case_id IS NULL"
+        )
+        .bind(case_id)
+        .bind(purpose)
+        .bind(*id)
+        .bind(street_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+        if n != 1 {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}

@@ -1,0 +1,211 @@
+//! The case lists: work lists by whose move it is (C3, urgency first), the weekly meeting list of a
+//! community (C11), filtered searches (Open311, staff), and nearby open cases (C8).
+
+use onegrid_domain::case::Tier;
+use onegrid_domain::people::Scope;
+use serde::Serialize;
+
+use super::{CaseRow, cases_where};
+use crate::error::Result;
+use crate::{Tx, on, scope};
+
+const OPEN: &str = "status NOT IN ('closed', 'rejected', 'merged')";
+
+/// The units a user acts for, by tier (C3).
+#[derive(Debug, Clone, Default)]
+pub struct Units {
+    pub grids: Vec<i64>,
+    pub communities: Vec<i64>,
+    pub streets: Vec<i64>,
+    pub departments: Vec<i64>,
+}
+
+impl Units {
+    fn clauses(&self) -> Vec<String> {
+        let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+        let mut out = Vec::new();
+        for (tier, ids) in [
+            (Tier::Grid, &self.grids),
+            (Tier::Community, &self.communities),
+            (Tier::CommandCentre, &self.streets),
+            (Tier::Department, &self.departments),
+        ] {
+            if !ids.is_empty() {
+                out.push(format!("(handler_tier = '{}' AND handler_unit IN ({}))", tier.as_str(), list(ids)));
+            }
+        }
+        if !self.departments.is_empty() {
+            out.push(format!(
+                "id IN (SELECT case_id FROM case_subtasks WHERE department_id IN ({}) AND status = 'open')",
+                list(&self.departments)
+            ));
+        }
+        out
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.grids.is_empty() && self.communities.is_empty() && self.streets.is_empty() && self.departments.is_empty()
+    }
+}
+
+/// Open cases whose move is the user's: overdue first, then by due time (C3 work list).
+pub async fn my_cases(tx: &mut Tx, units: &Units, limit: i64, offset: i64) -> Result<Vec<CaseRow>> {
+    let clauses = units.clauses();
+    if clauses.is_empty() {
+        return Ok(Vec::new());
+    }
+    cases_where(
+        tx,
+        &format!(
+            "WHERE {OPEN} AND ({}) ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id LIMIT $1 OFFSET $2",
+            clauses.join(" OR ")
+        ),
+        &[limit, offset],
+    )
+    .await
+}
+
+/// How many open cases are the user's, and how many of those are overdue at `now`.
+pub async fn my_counts(tx: &mut Tx, units: &Units, now: i64) -> Result<(i64, i64)> {
+    let clauses = units.clauses();
+    if clauses.is_empty() {
+        return Ok((0, 0));
+    }
+    let sql = format!(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0) FROM cases WHERE {OPEN} AND ({})",
+        clauses.join(" OR ")
+    );
+    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(now)
+        .fetch_one(c)
+        .await)?)
+}
+
+/// The weekly case meeting list of a community (C11): what came in during the week, and every
+/// case still open that is overdue, escalated, reworked or reopened.
+pub async fn weekly(tx: &mut Tx, community_id: i64, from: i64, to: i64, now: i64) -> Result<Vec<CaseRow>> {
+    cases_where(
+        tx,
+        &format!(
+            "WHERE community_id = $1 AND ((received_at >= $2 AND received_at < $3) OR ({OPEN} AND (due_at < $4 \
+             OR escalation_level > 0 OR reworks > 0 OR reopens > 0))) ORDER BY received_at, id LIMIT 2000"
+        ),
+        &[community_id, from, to, now],
+    )
+    .await
+}
+
+/// A filtered search; each field narrows the list.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub street_id: Option<i64>,
+    pub ids: Vec<i64>,
+    pub categories: Vec<String>,
+    pub statuses: Vec<String>,
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub reporter_user_id: Option<i64>,
+    pub limit: i64,
+    pub offset: i64,
+}
+
+fn quoted(values: &[String]) -> String {
+    values
+        .iter()
+        .map(|v| format!("'{}'", v.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Cases matching the filter inside the scope, newest first. Category and status values are
+/// checked against the catalogue and the status list by the caller; quoting here is a second
+/// guard, not the first.
+pub async fn search(tx: &mut Tx, scope: Option<&Scope>, f: &Filter) -> Result<Vec<CaseRow>> {
+    let mut w = vec!["1 = 1".to_string()];
+    if let Some(s) = scope {
+        w.push(scope::filter(s, "", false));
+    }
+    if let Some(s) = f.street_id {
+        w.push(format!("street_id = {s}"));
+    }
+    if !f.ids.is_empty() {
+        w.push(format!(
+            "id IN ({})",
+            f.ids.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !f.categories.is_empty() {
+        w.push(format!("category_code IN ({})", quoted(&f.categories)));
+    }
+    if !f.statuses.is_empty() {
+        w.push(format!("status IN ({})", quoted(&f.statuses)));
+    }
+    if let Some(t) = f.from {
+        w.push(format!("received_at >= {t}"));
+    }
+    if let Some(t) = f.to {
+        w.push(format!("received_at <= {t}"));
+    }
+    if let Some(u) = f.reporter_user_id {
+        w.push(format!("reporter_user_id = {u}"));
+    }
+    cases_where(
+        tx,
+        &format!("WHERE {} ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2", w.join(" AND ")),
+        &[f.limit, f.offset],
+    )
+    .await
+}
+
+/// Open cases of the category within a box around the point (C8): the caller measures the
+/// distance; the box keeps the query on the index.
+pub async fn open_nearby(
+    tx: &mut Tx,
+    street_id: i64,
+    category: &str,
+    lat: f64,
+    lng: f64,
+    dlat: f64,
+    dlng: f64,
+) -> Result<Vec<(i64, f64, f64, i64)>> {
+    let sql = format!(
+        "SELECT id, lat, lng, received_at FROM cases WHERE street_id = $1 AND category_code = $2 AND {OPEN} \
+         AND lat BETWEEN $3 AND $4 AND lng BETWEEN $5 AND $6 ORDER BY received_at DESC LIMIT 50"
+    );
+    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, f64, f64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
+        .bind(street_id)
+        .bind(category)
+        .bind(lat - dlat)
+        .bind(lat + dlat)
+        .bind(lng - dlng)
+        .bind(lng + dlng)
+        .fetch_all(c)
+        .await)?)
+}
+
+/// Ratings for staff (C6): closed cases with a rating, newest first.
+#[derive(Debug, Clone, Serialize)]
+pub struct RatingSummary {
+    pub count: i64,
+    pub average: Option<f64>,
+    pub satisfied: i64,
+}
+
+pub async fn ratings(tx: &mut Tx, scope: &Scope, from: i64) -> Result<RatingSummary> {
+    let sql = format!(
+        "SELECT COUNT(rating), AVG(CAST(rating AS DOUBLE PRECISION)), COALESCE(SUM(CASE WHEN rating >= 4 THEN 1 ELSE 0 END), 0) \
+         FROM cases WHERE rating IS NOT NULL AND closed_at >= $1 AND {}",
+        scope::filter(scope, "", false)
+    );
+    let (count, average, satisfied) = on!(tx, |c| sqlx::query_as::<_, (i64, Option<f64>, i64)>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(from)
+    .fetch_one(c)
+    .await)?;
+    Ok(RatingSummary {
+        count,
+        average,
+        satisfied,
+    })
+}

@@ -1,0 +1,377 @@
+//! Issue 3 over HTTP: every path of the case state machine, each illegal step refused, the
+//! reporter's private link, joint handling, merge, idempotent intake and the deadline worker.
+
+use onegrid_domain::case::{ActionKind, CaseStatus, next_status};
+
+use super::participation::*;
+use super::*;
+
+/// A point in grid 1, micro-grid 1 (community 东社区).
+const LAT: f64 = 31.005;
+const LNG: f64 = 121.005;
+const CATEGORY: &str = "E0102";
+
+pub struct Staff {
+    pub admin: Api,
+    pub worker_a: Api,
+    pub worker_b: Api,
+    pub secretary: Api,
+    pub specialist: Api,
+}
+
+pub async fn staff(t: &TestApp) -> Staff {
+    fixture::load_small_street(t).await;
+    Staff {
+        admin: Api::as_user(t, "admin").await,
+        worker_a: Api::as_user(t, "worker_a").await,
+        worker_b: Api::as_user(t, "worker_b").await,
+        secretary: Api::as_user(t, "secretary").await,
+        specialist: Api::as_user(t, "specialist").await,
+    }
+}
+
+/// A public report (no account) at the point; returns (case id, private token).
+pub async fn report(t: &TestApp, description: &str) -> (i64, String) {
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/cases"))
+        .json(&json!({"category": CATEGORY, "description": description, "lat": LAT, "lng": LNG, "reporter_phone": "13800001111"}))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status().as_u16();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(status, 201, "{v}");
+    (v["id"].as_i64().unwrap(), v["token"].as_str().unwrap().to_string())
+}
+
+async fn step(api: &Api, id: i64, body: Value) -> Value {
+    let (s, v) = api.post(&format!("/cases/{id}/actions"), body.clone()).await;
+    assert_eq!(s, 200, "{body} → {v}");
+    v
+}
+
+async fn refused(api: &Api, id: i64, body: Value) -> (u16, String) {
+    let (s, v) = api.post(&format!("/cases/{id}/actions"), body).await;
+    (s, code(&v).to_string())
+}
+
+async fn track(t: &TestApp, token: &str, body: Option<Value>) -> (u16, Value) {
+    let c = reqwest::Client::new();
+    let r = match body {
+        None => c.get(t.url(&format!("/api/v1/track/{token}"))).send().await.unwrap(),
+        Some(b) => c.post(t.url(&format!("/api/v1/track/{token}/actions"))).json(&b).send().await.unwrap(),
+    };
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap())
+}
+
+fn status(v: &Value) -> &str {
+    v["status"].as_str().unwrap_or("")
+}
+
+/// Every action the loop has no step for from `state` is refused with 409 `illegal_transition`.
+async fn illegal_steps_refused(api: &Api, id: i64, state: CaseStatus) {
+    for k in ActionKind::ALL {
+        if next_status(state, k).is_some() {
+            continue;
+        }
+        let (s, c) = refused(api, id, json!({"action": k.as_str(), "reason": "r"})).await;
+        assert_eq!((s, c.as_str()), (409, "illegal_transition"), "{k} from {state}");
+    }
+}
+
+async fn department_member(t: &TestApp, s: &Staff, code: &str) -> i64 {
+    let (st, deps) = s.admin.get("/departments").await;
+    assert_eq!(st, 200, "{deps}");
+    let dep = deps["items"].as_array().unwrap().iter().find(|d| d["code"] == code).unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut tx = t.app.db.read().await.unwrap();
+    let spec = onegrid_store::people::person_by_code(&mut tx, "P-SPEC").await.unwrap().unwrap().id;
+    drop(tx);
+    let (st, v) = s.admin.post(&format!("/departments/{dep}/members"), json!({"person_id": spec})).await;
+    assert_eq!(st, 201, "{v}");
+    dep
+}
+
+both!(c4_main_loop_from_report_to_rating, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let (id, token) = report(&t, "小区门口垃圾堆放三天无人清理").await;
+    illegal_steps_refused(&s.admin, id, CaseStatus::Received).await;
+
+    // The grid may not close or reject; the command centre registers and dispatches to the grid.
+    assert_eq!(refused(&s.worker_a, id, json!({"action": "reject", "reason": "x"})).await, (403, "forbidden".into()));
+    // A worker of another grid does not see the case at all.
+    assert_eq!(s.worker_b.get(&format!("/cases/{id}")).await.0, 404);
+    let v = step(&s.admin, id, json!({"action": "register"})).await;
+    assert_eq!(status(&v), "registered");
+    illegal_steps_refused(&s.admin, id, CaseStatus::Registered).await;
+    let v = step(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await;
+    assert_eq!((status(&v), v["handler_tier"].as_str()), ("dispatched", Some("grid")));
+    illegal_steps_refused(&s.worker_a, id, CaseStatus::Dispatched).await;
+
+    // It is on worker A's list and counted.
+    let (st, mine) = s.worker_a.get("/cases/mine").await;
+    assert_eq!(st, 200);
+    assert!(mine["items"].as_array().unwrap().iter().any(|c| c["id"] == id), "{mine}");
+    assert!(mine["total"].as_i64().unwrap() >= 1);
+
+    let v = step(&s.worker_a, id, json!({"action": "accept"})).await;
+    assert_eq!(status(&v), "accepted");
+    illegal_steps_refused(&s.worker_a, id, CaseStatus::Accepted).await;
+    let v = step(&s.worker_a, id, json!({"action": "start", "note": "到场"})).await;
+    assert_eq!(status(&v), "in_progress");
+    illegal_steps_refused(&s.worker_a, id, CaseStatus::InProgress).await;
+    let v = step(&s.worker_a, id, json!({"action": "handle", "note": "已清运", "reply": "垃圾已清运完毕"})).await;
+    assert_eq!(status(&v), "handled");
+    illegal_steps_refused(&s.secretary, id, CaseStatus::Handled).await;
+    // The handler does not check their own work (separation of duties).
+    assert_eq!(refused(&s.worker_a, id, json!({"action": "verify"})).await.0, 403);
+    let v = step(&s.secretary, id, json!({"action": "verify"})).await;
+    assert_eq!(status(&v), "verified");
+    illegal_steps_refused(&s.secretary, id, CaseStatus::Verified).await;
+    let v = step(&s.secretary, id, json!({"action": "close"})).await;
+    assert_eq!(status(&v), "closed");
+    illegal_steps_refused(&s.admin, id, CaseStatus::Closed).await;
+    // Staff cannot rate for the reporter.
+    assert_eq!(refused(&s.admin, id, json!({"action": "rate", "rating": 5})).await.0, 403);
+
+    // The reporter follows the private link, sees the reply, and rates once.
+    let (st, tr) = track(&t, &token, None).await;
+    assert_eq!(st, 200, "{tr}");
+    assert_eq!((status(&tr), tr["final_reply"].as_str(), tr["can_rate"].as_bool()), ("closed", Some("垃圾已清运完毕"), Some(true)));
+    assert!(tr.get("reporter_phone").is_none(), "the link shows no contact data");
+    let (st, tr) = track(&t, &token, Some(json!({"action": "rate", "rating": 5, "comment": "很快"}))).await;
+    assert_eq!((st, tr["rating"].as_i64()), (200, Some(5)), "{tr}");
+    let (st, e) = track(&t, &token, Some(json!({"action": "rate", "rating": 4}))).await;
+    assert_eq!((st, code(&e)), (409, "conflict"));
+    let (st, e) = track(&t, &token, Some(json!({"action": "close"}))).await;
+    assert_eq!(st, 403, "{e}");
+    assert_eq!(track(&t, "not-a-token", None).await.0, 404);
+
+    // The history holds every step with who did it.
+    let (_, v) = s.admin.get(&format!("/cases/{id}")).await;
+    let kinds: Vec<&str> = v["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["register", "dispatch", "accept", "start", "handle", "verify", "close", "rate"]);
+    assert_eq!(v["events"][2]["by"], "grid");
+    // Staff see the rating.
+    let (_, r) = s.secretary.get("/cases/ratings?days=1").await;
+    assert_eq!(r["count"], 1, "{r}");
+});
+
+both!(c4_rework_send_back_reassign_reject_reopen_merge, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let (id, token) = report(&t, "路灯不亮").await;
+    step(&s.admin, id, json!({"action": "register"})).await;
+    step(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await;
+    // Send back needs a reason; the grid hands it back to be dispatched again.
+    assert_eq!(refused(&s.worker_a, id, json!({"action": "send_back"})).await, (400, "invalid".into()));
+    let v = step(&s.worker_a, id, json!({"action": "send_back", "reason": "不属于本网格"})).await;
+    assert_eq!(status(&v), "registered");
+    step(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await;
+    // Reassign to the community.
+    let v = step(&s.admin, id, json!({"action": "reassign", "to": {"tier": "community"}})).await;
+    assert_eq!((status(&v), v["handler_tier"].as_str()), ("dispatched", Some("community")));
+    step(&s.secretary, id, json!({"action": "accept"})).await;
+    step(&s.secretary, id, json!({"action": "start"})).await;
+    step(&s.secretary, id, json!({"action": "handle"})).await;
+    // The command centre checks and sends it back for rework.
+    let v = step(&s.admin, id, json!({"action": "return_for_rework", "reason": "照片不清楚"})).await;
+    assert_eq!((status(&v), v["reworks"].as_i64()), ("returned", Some(1)));
+    illegal_steps_refused(&s.secretary, id, CaseStatus::Returned).await;
+    step(&s.secretary, id, json!({"action": "accept"})).await;
+    step(&s.secretary, id, json!({"action": "start"})).await;
+    step(&s.secretary, id, json!({"action": "handle"})).await;
+    step(&s.admin, id, json!({"action": "verify"})).await;
+    step(&s.admin, id, json!({"action": "close"})).await;
+    // The reporter is not satisfied and reopens.
+    let (st, tr) = track(&t, &token, Some(json!({"action": "reopen", "reason": "又坏了"}))).await;
+    assert_eq!((st, status(&tr)), (200, "reopened"), "{tr}");
+    illegal_steps_refused(&s.admin, id, CaseStatus::Reopened).await;
+    let v = step(&s.admin, id, json!({"action": "reject", "reason": "已由供电公司处理"})).await;
+    assert_eq!(status(&v), "rejected");
+    illegal_steps_refused(&s.admin, id, CaseStatus::Rejected).await;
+    let (_, tr) = track(&t, &token, Some(json!({"action": "reopen", "reason": "没有处理"}))).await;
+    assert_eq!(status(&tr), "reopened");
+
+    // A second report of the same thing nearby is flagged, then merged into the first.
+    let (dup, _) = report(&t, "路灯坏了").await;
+    let (_, v) = s.admin.get(&format!("/cases/{dup}")).await;
+    assert_eq!(v["duplicate_of"], id, "{v}");
+    assert_eq!(refused(&s.admin, dup, json!({"action": "merge", "merge_into": dup})).await.0, 400);
+    let v = step(&s.admin, dup, json!({"action": "merge", "merge_into": id})).await;
+    assert_eq!((status(&v), v["merged_into"].as_i64()), ("merged", Some(id)));
+    illegal_steps_refused(&s.admin, dup, CaseStatus::Merged).await;
+});
+
+both!(c3_escalation_and_joint_handling_with_sub_tasks, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let city = department_member(&t, &s, "city_management").await;
+    let (id, _) = report(&t, "沿街商铺占道经营，油烟扰民").await;
+    step(&s.worker_a, id, json!({"action": "register"})).await;
+    // The grid escalates to the community, the community to the command centre.
+    let v = step(&s.worker_a, id, json!({"action": "escalate", "reason": "需要执法"})).await;
+    assert_eq!((status(&v), v["level"].as_str()), ("registered", Some("community")));
+    assert_eq!(refused(&s.worker_a, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await.0, 403);
+    let v = step(&s.secretary, id, json!({"action": "escalate", "reason": "跨部门"})).await;
+    assert_eq!(v["level"], "command_centre");
+    // Joint handling: city management leads, sanitation and market supervision co-handle.
+    assert_eq!(
+        refused(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "department", "department": "nope"}})).await,
+        (400, "invalid".into())
+    );
+    let v = step(
+        &s.admin,
+        id,
+        json!({"action": "dispatch", "to": {"tier": "department", "department": "city_management", "co_handlers": ["sanitation", "market_supervision"]}}),
+    )
+    .await;
+    assert_eq!(v["assignment"]["kind"], "joint", "{v}");
+    // The specialist (a member of the lead department) sees it on their list.
+    let (_, mine) = s.specialist.get("/cases/mine").await;
+    assert!(mine["items"].as_array().unwrap().iter().any(|c| c["id"] == id), "{mine}");
+    step(&s.specialist, id, json!({"action": "accept"})).await;
+    step(&s.specialist, id, json!({"action": "start"})).await;
+    // Not handled while co-handlers are open.
+    assert_eq!(refused(&s.specialist, id, json!({"action": "handle"})).await, (409, "conflict".into()));
+    step(&s.specialist, id, json!({"action": "complete_subtask", "department": "city_management"})).await;
+    // Only a department completes; the command centre waives the others.
+    assert_eq!(
+        refused(&s.admin, id, json!({"action": "complete_subtask", "department": "sanitation"})).await.0,
+        403
+    );
+    step(&s.admin, id, json!({"action": "waive_subtask", "department": "sanitation", "reason": "无需"})).await;
+    step(&s.admin, id, json!({"action": "waive_subtask", "department": "market_supervision", "reason": "无需"})).await;
+    let v = step(&s.specialist, id, json!({"action": "handle"})).await;
+    assert_eq!(status(&v), "handled");
+    // Manual supervision by the command centre on a running step of another case.
+    let (other, _) = report(&t, "井盖缺失").await;
+    let v = step(&s.admin, other, json!({"action": "supervise"})).await;
+    assert_eq!(v["escalation_level"], 1);
+    step(&s.admin, id, json!({"action": "verify"})).await;
+    let v = step(&s.admin, id, json!({"action": "close"})).await;
+    assert_eq!(status(&v), "closed");
+    let _ = city;
+});
+
+both!(c1_intake_validates_and_retries_return_the_first_case, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let c = reqwest::Client::new();
+    // Every bad field named at once; nothing written.
+    let r = c
+        .post(t.url("/api/v1/cases"))
+        .json(&json!({"category": "E01", "description": "", "lat": 95.0, "lng": 121.0, "reporter_email": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let e: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
+    for f in ["description", "lat", "reporter_email"] {
+        assert!(fields.contains(&f), "{f} missing in {e}");
+    }
+    // A parent category is not a leaf.
+    let (st, e) = s.worker_a.post("/cases", json!({"category": "E01", "description": "x", "lat": LAT, "lng": LNG})).await;
+    assert_eq!(st, 400, "{e}");
+    // Field reports by staff record the channel.
+    let (st, v) = s.worker_a.post("/cases", json!({"category": CATEGORY, "description": "巡查发现", "lat": LAT, "lng": LNG})).await;
+    assert_eq!((st, v["channel"].as_str()), (201, Some("field")), "{v}");
+    // Residents' own reports without an account need a contact or anonymity.
+    let r = c
+        .post(t.url("/api/v1/cases"))
+        .json(&json!({"category": CATEGORY, "description": "匿名", "lat": LAT, "lng": LNG}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let r = c
+        .post(t.url("/api/v1/cases"))
+        .json(&json!({"category": CATEGORY, "description": "匿名", "lat": LAT, "lng": LNG, "anonymous": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    // The same Idempotency-Key returns the first case, never a second one, also concurrently.
+    let before = s.admin.get("/cases?per_page=500").await.1["items"].as_array().unwrap().len();
+    let send = |k: &'static str| {
+        let c = c.clone();
+        let url = t.url("/api/v1/cases");
+        async move {
+            let r = c
+                .post(url)
+                .header("Idempotency-Key", k)
+                .json(&json!({"category": CATEGORY, "description": "重试", "lat": LAT, "lng": LNG, "anonymous": true}))
+                .send()
+                .await
+                .unwrap();
+            let st = r.status().as_u16();
+            let v: Value = r.json().await.unwrap();
+            (st, v["id"].as_i64())
+        }
+    };
+    let results = futures_join(vec![send("k-1"), send("k-1"), send("k-1"), send("k-1")]).await;
+    let ids: std::collections::BTreeSet<_> = results.iter().map(|r| r.1).collect();
+    assert_eq!(ids.len(), 1, "{results:?}");
+    assert_eq!(results.iter().filter(|r| r.0 == 201).count(), 1, "{results:?}");
+    let after = s.admin.get("/cases?per_page=500").await.1["items"].as_array().unwrap().len();
+    assert_eq!(after, before + 1);
+});
+
+/// Runs the futures concurrently.
+async fn futures_join<F: std::future::Future + Send + 'static>(fs: Vec<F>) -> Vec<F::Output>
+where
+    F::Output: Send + 'static,
+{
+    let handles: Vec<_> = fs.into_iter().map(tokio::spawn).collect();
+    let mut out = Vec::new();
+    for h in handles {
+        out.push(h.await.unwrap());
+    }
+    out
+}
+
+both!(c5_deadline_worker_warns_marks_overdue_and_escalates_once, |t: TestApp| async move {
+    let s = staff(&t).await;
+    // Imported historical cases keep their receipt time: ten days ago, so the 1-working-hour
+    // dispatch step is long overdue.
+    let ten_days = onegrid_store::now_ms() - 10 * 86_400_000;
+    let mut ids = Vec::new();
+    for i in 0..5 {
+        let (st, v) = s
+            .admin
+            .post(
+                "/cases",
+                json!({"channel": "import", "category": "E0101", "description": format!("历史案件{i}"), "lat": LAT, "lng": LNG, "received_at": ten_days}),
+            )
+            .await;
+        assert_eq!(st, 201, "{v}");
+        ids.push(v["id"].as_i64().unwrap());
+    }
+    let now = chrono::Utc::now();
+    let run = t.app.run_deadlines(now).await.unwrap();
+    // Grid-held: overdue, then the community and the command centre told (two escalations).
+    assert_eq!((run.overdue, run.escalated), (5, 10), "{run:?}");
+    let again = t.app.run_deadlines(now).await.unwrap();
+    assert_eq!((again.overdue, again.escalated), (0, 0), "{again:?}");
+    for id in &ids {
+        let (_, v) = s.admin.get(&format!("/cases/{id}")).await;
+        let sup: Vec<i64> = v["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["action"] == "supervise")
+            .map(|e| e["escalation_level"].as_i64().unwrap())
+            .collect();
+        assert_eq!(sup, [1, 2], "{v}");
+        assert_eq!(v["events"][0]["by"], "system");
+    }
+    // The grid worker was told it is overdue; the secretary that it was escalated.
+    let (_, n) = s.worker_a.get("/notifications").await;
+    assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "overdue"), "{n}");
+    let (_, n) = s.secretary.get("/notifications").await;
+    assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "escalated"), "{n}");
+    // The work list puts overdue cases first and counts them.
+    let (_, mine) = s.worker_a.get("/cases/mine").await;
+    assert!(mine["overdue"].as_i64().unwrap() >= 5, "{mine}");
+});
