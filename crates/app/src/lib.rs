@@ -16,6 +16,7 @@ pub mod points;
 pub mod territory;
 pub mod transfer;
 pub mod volunteer;
+mod worker;
 
 pub use actor::Actor;
 pub use error::AppError;

@@ -25,7 +25,7 @@ use crate::names;
 use crate::rng::Rng;
 
 /// The intake channels of C1, as stored.
-pub const CHANNELS: [&str; 5] = ["resident", "field", "hotline", "open311", "import"];
+pub const CASE_CHANNELS: [&str; 5] = ["resident", "field", "hotline", "open311", "import"];
 
 /// One case as intake recorded it, and what happened to it since.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,7 +34,7 @@ pub struct DemoCase {
     pub number: u32,
     /// A leaf code of `Catalogue::builtin()`.
     pub category: String,
-    /// One of [`CHANNELS`].
+    /// One of [`CASE_CHANNELS`].
     pub channel: &'static str,
     pub description: String,
     pub address: String,
@@ -152,7 +152,7 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
         return Vec::new();
     }
     let cat = Catalogue::builtin();
-    let gen = Gen {
+    let g = Gen {
         street: &street,
         cat: &cat,
         cal: WorkCalendar::default(),
@@ -170,9 +170,9 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
     for _ in 0..n {
         let day = &days[rng.weighted(&day_weights)];
         let channel = *rng.pick_weighted(day.channels());
-        let topic = gen.topic(&mut rng, channel, day.month);
+        let topic = g.topic(&mut rng, channel, day.month);
         let received = loop {
-            let t = day.at(gen.hour(&mut rng, channel, topic), rng.below(60) as u32, rng.below(60) as u32);
+            let t = day.at(g.hour(&mut rng, channel, topic), rng.below(60) as u32, rng.below(60) as u32);
             if t < now && t > now - TimeDelta::days(365) {
                 break t;
             }
@@ -183,7 +183,7 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
                 break start + TimeDelta::seconds(rng.range(1, secs - 1));
             }
         };
-        drafts.push(gen.case(&mut rng, &mut phones, topic, channel, received, &Force::default()));
+        drafts.push(g.case(&mut rng, &mut phones, topic, channel, received, &Force::default()));
     }
 
     // Bulk imports: work orders of the city hotline platform, loaded on Monday mornings.
@@ -194,9 +194,9 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
             continue;
         }
         for i in 0..rng.range(3, 8) {
-            let topic = gen.topic(&mut rng, "import", day.month);
+            let topic = g.topic(&mut rng, "import", day.month);
             let received = at + TimeDelta::seconds(i);
-            drafts.push(gen.case(&mut rng, &mut phones, topic, "import", received, &Force::default()));
+            drafts.push(g.case(&mut rng, &mut phones, topic, "import", received, &Force::default()));
         }
     }
 
@@ -207,7 +207,7 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
     for _ in 0..wanted {
         for _attempt in 0..30 {
             let target = rng.index(originals);
-            if let Some(dup) = gen.duplicate(&mut rng, &mut phones, &drafts[target], target) {
+            if let Some(dup) = g.duplicate(&mut rng, &mut phones, &drafts[target], target) {
                 drafts.push(dup);
                 break;
             }
@@ -218,7 +218,7 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
     let mut rng = Rng::stream(seed, "cases-planted");
     for plant in PLANTED {
         for _ in 0..plant.count {
-            if let Some(c) = gen.planted(&mut rng, &mut phones, plant) {
+            if let Some(c) = g.planted(&mut rng, &mut phones, plant) {
                 drafts.push(c);
             }
         }
@@ -762,7 +762,7 @@ impl Gen<'_> {
 
     fn describe(&self, rng: &mut Rng, topic: &Topic, channel: &str, english: bool, slots: &Slots) -> String {
         if english {
-            let core = expand(rng.pick(topic.en), rng, slots);
+            let core = expand(*rng.pick(topic.en), rng, slots);
             let open = *rng.pick(tx::EN_OPEN);
             let core = if open.is_empty() {
                 core
@@ -772,7 +772,7 @@ impl Gen<'_> {
             };
             return format!("{open}{core}{}", rng.pick(tx::EN_CLOSE));
         }
-        let core = expand(rng.pick(topic.zh), rng, slots);
+        let core = expand(*rng.pick(topic.zh), rng, slots);
         match channel {
             "field" => format!("{}{core}{}", rng.pick(tx::FIELD_OPEN), rng.pick(tx::FIELD_CLOSE)),
             "hotline" => format!("{}{core}{}", rng.pick(tx::HOTLINE_OPEN), rng.pick(tx::HOTLINE_CLOSE)),
@@ -783,14 +783,15 @@ impl Gen<'_> {
                 rng.pick(tx::HOTLINE_CLOSE)
             ),
             _ => {
-                let aside = if rng.chance(0.2) { format!("，{}", rng.pick(ASIDES)) } else { String::new() };
+                let open = *rng.pick(tx::RESIDENT_OPEN);
                 let close = *rng.pick(tx::RESIDENT_CLOSE);
-                let core = if aside.is_empty() {
-                    format!("{core}{close}")
+                if rng.chance(0.2) {
+                    let aside = rng.pick(ASIDES).trim_end_matches('。');
+                    let close = if close.starts_with('，') { close } else { "。" };
+                    format!("{open}{core}，{aside}{close}")
                 } else {
-                    format!("{core}{}", aside.trim_end_matches('。')) + if close.starts_with('，') { close } else { "。" }
-                };
-                format!("{}{core}", rng.pick(tx::RESIDENT_OPEN))
+                    format!("{open}{core}{close}")
+                }
             }
         }
     }
@@ -832,7 +833,9 @@ impl Gen<'_> {
             &self.street.with_phone
         };
         if pool.is_empty() {
-            let name = names::full_name(rng, names::surname(rng), if rng.chance(0.5) { "M" } else { "F" }, 1975);
+            let surname = names::surname(rng);
+            let gender = if rng.chance(0.5) { "M" } else { "F" };
+            let name = names::full_name(rng, surname, gender, 1975);
             return (Some(name), Some(names::phone(rng, phones)));
         }
         let r = &self.street.d.residents[*rng.pick(pool)];
@@ -920,10 +923,12 @@ impl Gen<'_> {
         let mut flow = Flow::new(rng, &self.cal, self.limits(topic.code), received, self.now, None);
         let by = if channel == "hotline" { ActorTier::CommandCentre } else { ActorTier::Grid };
         if flow.rng.chance(0.5) {
-            let at = flow.staff(flow.after(5, 60));
+            let at = flow.after(5, 60);
+            let at = flow.staff(at);
             flow.push(DemoStep::new(at, by, ActionKind::Register));
         }
-        let merge_at = flow.staff(flow.after(10, 240));
+        let merge_at = flow.after(10, 240);
+        let merge_at = flow.staff(merge_at);
         if merge_at >= end {
             return None;
         }
@@ -1735,12 +1740,12 @@ mod tests {
         let mut register_minutes = Vec::new();
         for c in all {
             assert!(leaves.contains(c.category.as_str()), "case {}: {} is not a leaf", c.number, c.category);
-            assert!(CHANNELS.contains(&c.channel));
+            assert!(CASE_CHANNELS.contains(&c.channel));
             assert!(c.received_at > now - TimeDelta::days(365) && c.received_at < now);
             assert!(c.steps.iter().all(|s| s.at > c.received_at && s.at < now), "case {}", c.number);
             assert!(c.steps.windows(2).all(|w| w[0].at <= w[1].at), "case {}: steps in time order", c.number);
             assert!(c.description.chars().count() >= 8, "case {}: {}", c.number, c.description);
-            assert_eq!(c.reporter_name.is_none(), c.reporter_phone.is_none() && c.reporter_name.is_none());
+            assert!(c.reporter_name.is_some() || c.reporter_phone.is_none(), "case {}: a phone without a name", c.number);
             *per_category.entry(c.category.as_str()).or_default() += 1;
             *per_channel.entry(c.channel).or_default() += 1;
             anonymous += usize::from(c.reporter_name.is_none() && c.reporter_phone.is_none());
@@ -1808,7 +1813,7 @@ mod tests {
         for c in ["E0102", "E0505", "S0401"] {
             assert!(common.contains(c), "{c} is among the most common: {counts:?}");
         }
-        for ch in CHANNELS {
+        for ch in CASE_CHANNELS {
             assert!(per_channel.get(ch).copied().unwrap_or(0) > n / 50, "{ch}: {per_channel:?}");
         }
         assert!((0.15..0.26).contains(&share(anonymous)), "anonymous {}", share(anonymous));

@@ -32,6 +32,8 @@
 //! - `liaison_overloaded`: one building leader leads two neighbouring buildings of the same
 //!   micro-grid (20–28 households, above the policy maximum of 14).
 
+mod case_texts;
+mod cases;
 mod catalogue;
 mod council;
 mod layout;
@@ -49,6 +51,7 @@ use onegrid_domain::people::Role;
 use onegrid_domain::territory::{MicroGridKind, StreetData};
 
 pub use council::{Council, DemoCouncilItem, DemoDecision, DemoProject, DemoTopic, council};
+pub use cases::{CASE_CHANNELS, DemoAssignee, DemoCase, DemoStep, cases};
 pub use participation::{DemoItem, DemoTask, Event as ParticipationEvent, Participation, ResidentAccount, participation};
 pub use rng::Rng;
 

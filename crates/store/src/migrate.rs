@@ -19,6 +19,7 @@ pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] = &[
     ),
     (4, "cases", include_str!("../migrations/sqlite/0004_cases.sql")),
     (5, "council", include_str!("../migrations/sqlite/0005_council.sql")),
+    (6, "open311", include_str!("../migrations/sqlite/0006_open311.sql")),
 ];
 pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -34,6 +35,7 @@ pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
     ),
     (4, "cases", include_str!("../migrations/postgres/0004_cases.sql")),
     (5, "council", include_str!("../migrations/postgres/0005_council.sql")),
+    (6, "open311", include_str!("../migrations/postgres/0006_open311.sql")),
 ];
 
 impl Db {

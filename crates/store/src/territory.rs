@@ -359,6 +359,18 @@ pub async fn building(tx: &mut Tx, id: i64) -> Result<Building> {
     row.map(building_row).ok_or(StoreError::NotFound)
 }
 
+/// A building of the street by its code (Open311 `address_id`).
+pub async fn building_by_code(tx: &mut Tx, street_id: i64, code: &str) -> Result<Option<Building>> {
+    let row: Option<BuildingRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
+        "{BUILDING} WHERE street_id = $1 AND code = $2"
+    )))
+    .bind(street_id)
+    .bind(code)
+    .fetch_optional(c)
+    .await)?;
+    Ok(row.map(building_row))
+}
+
 pub async fn buildings_in(tx: &mut Tx, micro_grid_id: i64) -> Result<Vec<Building>> {
     let rows: Vec<BuildingRow> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(format!(
         "{BUILDING} WHERE micro_grid_id = $1 ORDER BY code"

@@ -53,6 +53,18 @@ thread_local! {
     static LAST_PG_DATABASE: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
 }
 
+/// The name of the PostgreSQL database the last `fresh_db` on this thread made (taken once).
+pub fn take_last_pg_database() -> Option<String> {
+    LAST_PG_DATABASE.with(|n| n.borrow_mut().take())
+}
+
+/// The URL of a test database on the test server, for a process of its own.
+pub fn pg_database_url(name: &str) -> Option<String> {
+    let url = pg_url()?;
+    let base = url.rsplit_once('/').map(|(b, _)| b.to_string()).unwrap_or(url);
+    Some(format!("{base}/{name}"))
+}
+
 /// Drops a test database, closing the connections the test's server still holds.
 pub async fn drop_pg_database(name: &str) {
     let Some(url) = pg_url() else { return };

@@ -399,6 +399,9 @@ impl App {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Tracked {
     pub id: i64,
+    /// For the page's category names; not part of the reporter's JSON.
+    #[serde(skip)]
+    pub street_id: i64,
     pub number: String,
     pub category_code: String,
     pub description: String,
@@ -433,6 +436,7 @@ async fn tracked(tx: &mut Tx, c: CaseRow) -> Result<Tracked, AppError> {
     let actions = onegrid_domain::case::available_actions(&c.state, ActorTier::Reporter);
     Ok(Tracked {
         id: c.id,
+        street_id: c.street_id,
         number: super::number(&c),
         category_code: c.category_code.clone(),
         description: c.description.clone(),

@@ -95,6 +95,9 @@ pub struct Intake {
     /// Which street, for a report without a location when there are several streets.
     #[serde(default)]
     pub street_id: Option<i64>,
+    /// A link to a photo hosted by the client (Open311 `media_url`): http(s), at most 500 characters.
+    #[serde(default)]
+    pub media_url: Option<String>,
 }
 
 /// Intake's answer: the case, the reporter's private token (only when the case was created
@@ -143,6 +146,14 @@ fn check_contact(i: &Intake, required: bool, out: &mut Vec<FieldError>) {
             "give a phone number or e-mail so we can reply, or report anonymously",
         ));
     }
+}
+
+/// A photo link we are willing to show back: an absolute http(s) URL with a host.
+fn valid_media_url(u: &str) -> bool {
+    let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
+    u.len() <= 500
+        && !u.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
+        && rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
 }
 
 /// Metres between two WGS-84 points (equirectangular; fine at the scale of a street).
@@ -218,6 +229,15 @@ impl App {
             fields.push(FieldError::new(
                 "attachments",
                 format!("at most {} files", onegrid_domain::case::MAX_ATTACHMENTS),
+            ));
+        }
+        let media_url = text(&input.media_url);
+        if let Some(u) = &media_url
+            && !valid_media_url(u)
+        {
+            fields.push(FieldError::new(
+                "media_url",
+                "must be an http:// or https:// address of at most 500 characters, without spaces",
             ));
         }
         let now = now_ms();
@@ -332,6 +352,7 @@ impl App {
             idempotency_key: idempotency_key.map(String::from),
             duplicate_of,
             received_at,
+            media_url,
         };
         let state = CaseState::new();
         let id = match store::insert(&mut tx, &new, &state, None).await {

@@ -12,6 +12,7 @@ pub mod evidence;
 mod intake;
 mod lists;
 mod notify;
+mod place;
 mod settings;
 
 pub use act::{ActInput, AssignTo};

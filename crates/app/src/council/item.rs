@@ -35,7 +35,7 @@ impl App {
         i.check(&today())?;
         let mut tx = self.db.write().await?;
         let (topic, a) = topic_for(&mut tx, actor, topic_id).await?;
-        require_run(&a)?;
+        require_run(actor, &a)?;
         let owner = people::person(&mut tx, i.owner_person_id)
             .await
             .ok()
@@ -114,7 +114,7 @@ impl App {
     pub async fn finish_topic(&self, actor: &Actor, topic_id: i64) -> Result<TopicView, AppError> {
         let mut tx = self.db.write().await?;
         let (topic, a) = topic_for(&mut tx, actor, topic_id).await?;
-        require_run(&a)?;
+        require_run(actor, &a)?;
         let open = store::open_count(&mut tx, topic_id).await?;
         if open > 0 {
             return Err(AppError::Refused(

@@ -100,9 +100,11 @@ pub(crate) async fn access(tx: &mut Tx, actor: &Actor, path: &UnitPath) -> Resul
     })
 }
 
-/// The user may run the council at `path`: otherwise forbidden when they may see it.
-pub(crate) fn require_run(a: &Access) -> Result<(), AppError> {
-    if a.run { Ok(()) } else { Err(AppError::Forbidden) }
+/// The user runs the council at the record's place: without the permission at all the answer
+/// is forbidden; with it, but elsewhere, the record is outside their scope (not found).
+pub(crate) fn require_run(actor: &Actor, a: &Access) -> Result<(), AppError> {
+    actor.require(Permission::RunCouncil)?;
+    if a.run { Ok(()) } else { Err(AppError::NotFound) }
 }
 
 /// The community a list is about: the one asked for, else the signed-in person's own.

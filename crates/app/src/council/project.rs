@@ -74,7 +74,7 @@ async fn project_for(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(Project, Ac
 /// A project the user runs and that is not yet accepted.
 async fn open_project_to_run(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(Project, Access), AppError> {
     let (project, a) = project_for(tx, actor, id).await?;
-    require_run(&a)?;
+    require_run(actor, &a)?;
     if !project_status(&project)?.open() {
         return Err(CouncilRefusal::WrongState.into());
     }

@@ -200,7 +200,7 @@ impl App {
     pub(crate) async fn topic_step(&self, actor: &Actor, id: i64, action: TopicAction, name: &str) -> Result<TopicView, AppError> {
         let mut tx = self.db.write().await?;
         let (topic, a) = topic_for(&mut tx, actor, id).await?;
-        require_run(&a)?;
+        require_run(actor, &a)?;
         let to = step(&mut tx, &topic, action).await?;
         audit(
             &mut tx,

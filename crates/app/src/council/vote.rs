@@ -76,7 +76,7 @@ impl App {
     pub async fn open_vote(&self, actor: &Actor, id: i64, o: &VoteOptions) -> Result<TopicView, AppError> {
         let mut tx = self.db.write().await?;
         let (topic, a) = topic_for(&mut tx, actor, id).await?;
-        require_run(&a)?;
+        require_run(actor, &a)?;
         let rules = rules_from(o, policy_in(&mut tx, topic.street_id).await?.rules())?;
         let from = status_of(&topic)?;
         from.after(TopicAction::OpenVote)?;
@@ -160,7 +160,7 @@ impl App {
         let mut tx = self.db.write().await?;
         store::lock(&mut tx, id).await?;
         let (topic, a) = topic_for(&mut tx, actor, id).await?;
-        require_run(&a)?;
+        require_run(actor, &a)?;
         let from = status_of(&topic)?;
         if from != TopicStatus::Voting {
             return Err(CouncilRefusal::WrongState.into());
@@ -198,7 +198,7 @@ impl App {
         let adopted = m.check()?;
         let mut tx = self.db.write().await?;
         let (topic, a) = topic_for(&mut tx, actor, id).await?;
-        require_run(&a)?;
+        require_run(actor, &a)?;
         let from = status_of(&topic)?;
         let to = from.after(TopicAction::Minutes(adopted))?;
         if !store::record_minutes(&mut tx, id, from.as_str(), to.as_str(), m.minutes.trim(), m.held_on.trim()).await? {

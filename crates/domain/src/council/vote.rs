@@ -185,7 +185,7 @@ impl Tally {
 
     /// At least `quorum_percent` of the electorate cast a vote (integer arithmetic, no rounding).
     pub fn quorum_met(&self, quorum_percent: i64) -> bool {
-        self.electorate > 0 && self.cast() > 0
+        self.electorate > 0 && self.cast() > 0 && self.cast() * 100 >= quorum_percent * self.electorate
     }
 
     pub fn outcome(&self, rules: &VoteRules) -> Outcome {

@@ -63,9 +63,10 @@ pub async fn open_db(settings: &Settings) -> anyhow::Result<(onegrid_app::Db, us
 /// The app on a migrated database, with production password hashing.
 pub async fn open_app(settings: &Settings) -> anyhow::Result<App> {
     let (db, _) = open_db(settings).await?;
-    App::new(db, PasswordCost::Standard)
+    Ok(App::new(db, PasswordCost::Standard)
         .await
-        .context("cannot start the application")
+        .context("cannot start the application")?
+        .with_evidence_dir(settings.data_dir.join("evidence")))
 }
 
 /// `--kind` values: the transfer kinds of the app, by their names.

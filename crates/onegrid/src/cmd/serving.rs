@@ -19,12 +19,33 @@ pub async fn bind(listen: &str) -> anyhow::Result<(TcpListener, SocketAddr)> {
 pub async fn serve(app: App, listener: TcpListener) -> anyhow::Result<()> {
     let db = app.db.clone();
     let shutdown = shutdown_signal()?;
+    let (stop_worker, stopped) = tokio::sync::oneshot::channel::<()>();
+    let worker = tokio::spawn(app.clone().run_worker(worker_interval()?, async move {
+        let _ = stopped.await;
+    }));
     onegrid_web::serve(app, listener, shutdown)
         .await
         .context("the server failed")?;
+    let _ = stop_worker.send(());
+    let _ = worker.await;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often the background worker looks for due deadlines and webhooks:
+/// `ONEGRID_WORKER_INTERVAL_MS` (100–3,600,000), 10 seconds by default.
+fn worker_interval() -> anyhow::Result<std::time::Duration> {
+    let ms = match std::env::var("ONEGRID_WORKER_INTERVAL_MS") {
+        Err(_) => 10_000,
+        Ok(v) => v
+            .trim()
+            .parse::<u64>()
+            .ok()
+            .filter(|ms| (100..=3_600_000).contains(ms))
+            .with_context(|| format!("ONEGRID_WORKER_INTERVAL_MS: {v:?} must be a whole number of milliseconds from 100 to 3600000"))?,
+    };
+    Ok(std::time::Duration::from_millis(ms))
 }
 
 pub fn flush() {

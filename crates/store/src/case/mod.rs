@@ -40,6 +40,8 @@ pub struct NewCase {
     pub idempotency_key: Option<String>,
     pub duplicate_of: Option<i64>,
     pub received_at: i64,
+    /// A link to a photo the client hosts (Open311 `media_url`).
+    pub media_url: Option<String>,
 }
 
 /// Whose move it is, as the work lists index it.
@@ -86,13 +88,14 @@ pub struct CaseRow {
     pub handled_at: Option<i64>,
     pub closed_at: Option<i64>,
     pub updated_at: i64,
+    pub media_url: Option<String>,
 }
 
 pub(crate) const CASE_COLUMNS: &str = "id, street_id, category_code, channel, description, address, lat, lng, community_id, grid_id, \
     micro_grid_id, reporter_name, reporter_phone, reporter_email, reporter_user_id, created_by, open311_key_id, duplicate_of, status, \
     level, assignment, escalation_level, reworks, reopens, rating, merged_into, handler_tier, handler_unit, rating_comment, clock, \
     due_at, next_check_at, final_reply, version, received_at, registered_at, dispatched_at, accepted_at, handled_at, closed_at, \
-    updated_at";
+    updated_at, media_url";
 
 fn bad(column: &str, value: &str) -> sqlx::Error {
     sqlx::Error::Decode(format!("cases.{column} holds {value:?}").into())
@@ -153,6 +156,7 @@ pub(crate) async fn cases_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Resul
                 handled_at: r.try_get(38usize)?,
                 closed_at: r.try_get(39usize)?,
                 updated_at: r.try_get(40usize)?,
+                media_url: r.try_get(41usize)?,
             }
         }
     )?)
@@ -189,9 +193,9 @@ pub async fn insert(tx: &mut Tx, n: &NewCase, state: &CaseState, holder: Option<
         "INSERT INTO cases (street_id, token_hash, category_code, channel, description, address, lat, lng, community_id, grid_id, \
          micro_grid_id, reporter_name, reporter_phone, reporter_email, reporter_user_id, created_by, open311_key_id, \
          idempotency_scope, idempotency_key, duplicate_of, status, level, escalation_level, reworks, reopens, handler_tier, \
-         handler_unit, version, received_at, updated_at) \
+         handler_unit, version, received_at, updated_at, media_url) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 0, 0, 0, $23, \
-         $24, 0, $25, $26) RETURNING id"
+         $24, 0, $25, $26, $27) RETURNING id"
     )
     .bind(n.street_id)
     .bind(&n.token_hash)
@@ -219,6 +223,7 @@ pub async fn insert(tx: &mut Tx, n: &NewCase, state: &CaseState, holder: Option<
     .bind(holder.map(|h| h.unit))
     .bind(n.received_at)
     .bind(now_ms())
+    .bind(&n.media_url)
     .fetch_one(c)
     .await)
     .map_err(StoreError::from_write)

@@ -1,4 +1,5 @@
-//! A5: in-app notifications, signed webhooks with their delivery outbox, and Open311 keys (I3).
+//! A5: in-app notifications, signed webhooks with their delivery outbox, and Open311 keys (I3:
+//! created, listed and revoked from the console; a client presents the key, its hash is looked up).
 
 use serde::Serialize;
 
@@ -295,4 +296,43 @@ pub async fn lease(tx: &mut Tx, id: i64, until: i64) -> Result<()> {
         .await
         .map(|r| r.rows_affected()))?;
     Ok(())
+}
+
+/// An Open311 API key as the console lists it (never the key itself: only its hash is kept).
+#[derive(Debug, Clone, Serialize)]
+pub struct Open311Key {
+    pub id: i64,
+    pub street_id: i64,
+    pub name: String,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+}
+
+pub async fn open311_keys(tx: &mut Tx) -> Result<Vec<Open311Key>> {
+    let rows = on!(tx, |c| sqlx::query_as::<_, (i64, i64, String, i64, Option<i64>)>(
+        "SELECT id, street_id, name, created_at, revoked_at FROM open311_keys ORDER BY id"
+    )
+    .fetch_all(c)
+    .await)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, street_id, name, created_at, revoked_at)| Open311Key {
+            id,
+            street_id,
+            name,
+            created_at,
+            revoked_at,
+        })
+        .collect())
+}
+
+/// Revokes a key; `false` when there is no such key or it was already revoked.
+pub async fn revoke_open311_key(tx: &mut Tx, id: i64) -> Result<bool> {
+    let n = on!(tx, |c| sqlx::query("UPDATE open311_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
+        .bind(id)
+        .bind(now_ms())
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
 }

@@ -41,6 +41,21 @@ async fn vote(api: &Api, topic: i64, choice: &str) -> (u16, Value) {
         .await
 }
 
+/// A cookie session through the API login, with its CSRF token for forms.
+async fn browser(t: &TestApp, username: &str) -> (reqwest::Client, String) {
+    let c = t.client();
+    let login: Value = c
+        .post(t.url("/api/v1/auth/login"))
+        .json(&json!({"username": username, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    (c, login["csrf_token"].as_str().unwrap().to_string())
+}
+
 /// The small street with `n` residents, the secretary (runs the councils of community 001) and
 /// grid 1's id; residents 0–3 live in grid 1.
 async fn setup(t: &TestApp, n: usize) -> (Vec<Resident>, Api, i64) {
@@ -318,6 +333,15 @@ both!(p6_non_member_vote_refused, |t: TestApp| async move {
         .post(&format!("/council/topics/{empty}/open-vote"), json!({}))
         .await;
     assert_eq!((s, code(&e)), (409, "no_members"));
+    // The secretary of community 001 reads that topic of community 002 but does not run it.
+    assert_eq!(secretary.get(&format!("/council/topics/{empty}")).await.0, 200);
+    assert_eq!(
+        secretary
+            .post(&format!("/council/topics/{empty}/discuss"), json!({}))
+            .await
+            .0,
+        404
+    );
 });
 
 both!(p6_minutes_decision, |t: TestApp| async move {
@@ -677,19 +701,7 @@ both!(p6_council_pages_for_residents_and_staff, |t: TestApp| async move {
     secretary
         .post(&format!("/council/topics/{topic}/open-vote"), json!({"ballot": "secret"}))
         .await;
-    let (c, csrf) = {
-        let c = t.client();
-        let login: Value = c
-            .post(t.url("/api/v1/auth/login"))
-            .json(&json!({"username": r[0].username, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        (c, login["csrf_token"].as_str().unwrap().to_string())
-    };
+    let (c, csrf) = browser(&t, &r[0].username).await;
     let get = |path: String| {
         let c = c.clone();
         let url = t.url(&path);
@@ -729,7 +741,7 @@ both!(p6_council_pages_for_residents_and_staff, |t: TestApp| async move {
     assert_eq!(s, 403);
 
     // The secretary runs the council from the pages, in English too.
-    let staff = t.signed_in("secretary", PASSWORD).await;
+    let (staff, csrf_staff) = browser(&t, "secretary").await;
     let html = staff.get(t.url("/council/manage")).send().await.unwrap().text().await.unwrap();
     assert!(html.contains("href=\"/council/manage\"") && html.contains("id=\"appoint\"") && html.contains("id=\"new-project\""));
     let html = staff
@@ -741,6 +753,42 @@ both!(p6_council_pages_for_residents_and_staff, |t: TestApp| async move {
         .await
         .unwrap();
     assert!(html.contains("id=\"run\"") && html.contains(&format!("/council/topics/{topic}/close-vote")));
+    // A project by form, its first stage finished by form, a problem reported by the resident.
+    let resp = staff
+        .post(t.url("/council/projects"))
+        .form(&[
+            ("csrf", csrf_staff.as_str()),
+            ("grid_id", &g1.to_string()),
+            ("title", "水管改造"),
+            ("kind", "water_pipes"),
+            ("stages", "入户摸排\n管道更换\n验收"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303, "{}", resp.text().await.unwrap());
+    let at = resp.headers()["location"].to_str().unwrap().to_string();
+    let (_, project) = secretary.get(&at).await;
+    assert_eq!(project["stages"].as_array().unwrap().len(), 3, "{project}");
+    let stage = project["stages"][0]["id"].as_i64().unwrap();
+    let resp = staff
+        .post(t.url(&format!("/council/stages/{stage}/finish")))
+        .form(&[("csrf", csrf_staff.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let resp = c
+        .post(t.url(&format!("{at}/problems")))
+        .form(&[("csrf", csrf.as_str()), ("description", "楼下渗水"), ("stage_id", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 303);
+    let (_, html) = get(at.clone()).await;
+    assert!(html.contains("楼下渗水") && html.contains("id=\"report-problem\"") && !html.contains("id=\"acceptance\""));
+    let html = staff.get(t.url(&at)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("id=\"acceptance\"") && html.contains("id=\"blockers\""), "{html}");
     let en = staff.get(t.url("/lang?to=en&next=/council/manage")).send().await.unwrap();
     assert_eq!(en.status(), 303);
     let html = staff.get(t.url("/council/manage")).send().await.unwrap().text().await.unwrap();
@@ -749,7 +797,7 @@ both!(p6_council_pages_for_residents_and_staff, |t: TestApp| async move {
 
 both!(p6_demo_has_a_council, |t: TestApp| async move {
     let demo = t.app.load_demo(onegrid_demo::DEFAULT_SEED).await.unwrap();
-    let (username, _) = demo.resident.clone().unwrap();
+    let (username, password) = demo.resident.clone().unwrap();
     let resident = Api::as_user(&t, &username).await;
     let (s, list) = resident.get("/council/topics").await;
     assert_eq!(s, 200, "{list}");
@@ -772,12 +820,24 @@ both!(p6_demo_has_a_council, |t: TestApp| async move {
     assert_eq!(v["project"]["status"], "under_way");
     assert_eq!(v["stages"].as_array().unwrap().len(), 4);
     assert!(!v["blockers"].as_array().unwrap().is_empty());
-    // The grid chief runs it.
+    // Every council page renders for the resident and for the grid chief, who runs it.
     let chief = demo
         .accounts
         .iter()
         .find(|a| a.role == onegrid_domain::people::Role::GridChief)
         .unwrap();
+    let mut pages: Vec<String> = topics.iter().map(|x| format!("/council/topics/{}", x["id"])).collect();
+    pages.extend(["/council".to_string(), format!("/council/projects/{pid}")]);
+    for (user, password) in [(username.as_str(), password.as_str()), (chief.username.as_str(), chief.password.as_str())] {
+        let c = t.signed_in(user, password).await;
+        for path in &pages {
+            let r = c.get(t.url(path)).send().await.unwrap();
+            assert_eq!(r.status(), 200, "{user} {path}: {}", r.text().await.unwrap());
+        }
+    }
+    let c = t.signed_in(&chief.username, &chief.password).await;
+    let html = c.get(t.url("/council/manage")).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("东侧空地口袋公园改造") && html.contains("id=\"appoint\""), "{html}");
     let chief = Api::as_user(&t, &chief.username).await;
     let (s, v) = chief.post(&format!("/council/topics/{voting}/close-vote"), json!({})).await;
     assert_eq!((s, v["topic"]["status"].as_str()), (200, Some("decided_adopted")), "{v}");
