@@ -32,6 +32,8 @@ pub struct App {
     pub password_cost: accounts::PasswordCost,
     /// Where evidence files are kept (C7); uploads are refused without one.
     pub evidence_dir: Option<std::path::PathBuf>,
+    /// Each street's category catalogue, rebuilt when its categories change.
+    pub catalogues: Arc<case::CatalogueCache>,
 }
 
 impl App {
@@ -43,6 +45,7 @@ impl App {
             locator,
             password_cost,
             evidence_dir: None,
+            catalogues: Arc::default(),
         };
         app.locator.rebuild(&app.db).await?;
         app.seed_case_catalogues().await?;

@@ -599,32 +599,90 @@ pub(crate) const TOPICS: &[Topic] = &[
 
 /// Chinese time phrases for `{t}`.
 pub(crate) const TIMES_ZH: &[&str] = &[
-    "今天早上", "今天上午", "中午", "下午", "昨天晚上", "这几天", "最近一周", "最近", "每天晚上", "周末", "刚才", "已经好几天",
+    "今天早上",
+    "今天上午",
+    "中午",
+    "下午",
+    "昨天晚上",
+    "这几天",
+    "最近一周",
+    "最近",
+    "每天晚上",
+    "周末",
+    "刚才",
+    "已经好几天",
 ];
-pub(crate) const TIMES_EN: &[&str] =
-    &["this morning", "last night", "for several days", "every evening", "since last week", "today", "this afternoon"];
+pub(crate) const TIMES_EN: &[&str] = &[
+    "this morning",
+    "last night",
+    "for several days",
+    "every evening",
+    "since last week",
+    "today",
+    "this afternoon",
+];
 
 /// Shops when the place has no company of its own.
-pub(crate) const SHOPS_ZH: &[&str] =
-    &["路边一家小吃店", "一家烧烤店", "楼下的饭店", "一家水果店", "街角的便利店", "一家面馆", "沿街的小饭馆", "一家理发店"];
-pub(crate) const SHOPS_EN: &[&str] = &["the restaurant downstairs", "a shop nearby", "the noodle shop on the corner", "a small eatery"];
+pub(crate) const SHOPS_ZH: &[&str] = &[
+    "路边一家小吃店",
+    "一家烧烤店",
+    "楼下的饭店",
+    "一家水果店",
+    "街角的便利店",
+    "一家面馆",
+    "沿街的小饭馆",
+    "一家理发店",
+];
+pub(crate) const SHOPS_EN: &[&str] = &[
+    "the restaurant downstairs",
+    "a shop nearby",
+    "the noodle shop on the corner",
+    "a small eatery",
+];
 
 /// How each channel's texts begin and end: (prefix, suffix) pools.
-pub(crate) const RESIDENT_OPEN: &[&str] = &["", "", "", "你好，", "您好，", "我是附近居民，", "反映一个问题：", "麻烦处理一下：", "投诉："];
+pub(crate) const RESIDENT_OPEN: &[&str] = &[
+    "",
+    "",
+    "",
+    "你好，",
+    "您好，",
+    "我是附近居民，",
+    "反映一个问题：",
+    "麻烦处理一下：",
+    "投诉：",
+];
 pub(crate) const RESIDENT_CLOSE: &[&str] = &[
-    "。", "。", "！", "，请尽快处理。", "，希望尽快解决，谢谢！", "，已经反映过好几次了。", "，麻烦派人来看一下。", "，谢谢！",
-    "，希望有关部门重视。", "。照片已上传。",
+    "。",
+    "。",
+    "！",
+    "，请尽快处理。",
+    "，希望尽快解决，谢谢！",
+    "，已经反映过好几次了。",
+    "，麻烦派人来看一下。",
+    "，谢谢！",
+    "，希望有关部门重视。",
+    "。照片已上传。",
 ];
 pub(crate) const HOTLINE_OPEN: &[&str] = &["市民来电反映：", "来电人反映：", "市民反映：", "来电称："];
 pub(crate) const HOTLINE_CLOSE: &[&str] = &[
-    "。诉求：请尽快处理。", "，来电人要求相关部门尽快解决。", "，希望加强管理。", "，请核实处理并回复来电人。", "。",
+    "。诉求：请尽快处理。",
+    "，来电人要求相关部门尽快解决。",
+    "，希望加强管理。",
+    "，请核实处理并回复来电人。",
+    "。",
 ];
 pub(crate) const IMPORT_OPEN: &[&str] = &["【12345转办】", "【城运平台】", "【市民热线工单】"];
 pub(crate) const FIELD_OPEN: &[&str] = &["巡查发现：", "网格员巡查发现", "日常巡查中发现", "走访时居民反映", ""];
 pub(crate) const FIELD_CLOSE: &[&str] = &["。已拍照留存。", "，已现场劝导，需进一步处置。", "。", "，已告知物业。"];
 pub(crate) const EN_OPEN: &[&str] = &["", "", "Hi, ", "Hello, "];
 pub(crate) const EN_CLOSE: &[&str] = &[
-    ".", ".", ". Please fix this.", ". Could someone take a look?", ". Thanks.", ". This has happened several times.",
+    ".",
+    ".",
+    ". Please fix this.",
+    ". Could someone take a look?",
+    ". Thanks.",
+    ". This has happened several times.",
     ". Photos attached.",
 ];
 
@@ -669,24 +727,44 @@ pub(crate) const REOPEN_EN: &[&str] = &["The problem is back again.", "Nothing h
 pub(crate) const REOPEN_REJECTED: &[&str] = &["问题确实存在，请重新核实。", "反映的地点就在本街道，请重新受理。"];
 pub(crate) const WAIVE: &[&str] = &["经现场会商，该部门无需参与处置。", "问题已由牵头单位一并解决，免于协办。"];
 pub(crate) const SUBTASK_DONE: &[&str] = &["本单位负责部分已处置完毕。", "已按联办分工完成。", "已到场配合处置。"];
-pub(crate) const VERIFY: &[&str] = &["现场核查，已处置到位。", "回访反映人确认问题已解决。", "核查属实，同意结案。", "", ""];
+pub(crate) const VERIFY: &[&str] = &[
+    "现场核查，已处置到位。",
+    "回访反映人确认问题已解决。",
+    "核查属实，同意结案。",
+    "",
+    "",
+];
 pub(crate) const RATE_GOOD: &[&str] = &["处理很及时，谢谢！", "满意。", "效率很高，点赞。", "", "", ""];
 pub(crate) const RATE_BAD: &[&str] = &["处理太慢了。", "问题没有彻底解决。", "只是拍了个照就走了。", ""];
 
-/// Handling results by catalogue group (the code's first three characters).
+/// Handling results: for the most common categories their own, else by catalogue group (the
+/// code's first three characters), worded to fit every category of the group.
+#[rustfmt::skip]
 pub(crate) fn handle_notes(code: &str) -> &'static [&'static str] {
+    match code {
+        "E0102" | "E0103" => return &["已安排保洁人员清运完毕，现场恢复整洁。", "已联系环卫作业公司清运，并加强巡查。"],
+        "E0505" => return &["已联系交警贴单告知，车辆已挪离。", "已电话联系车主，车辆已挪走。"],
+        "E0506" => return &["已联系共享单车企业清运，并整理现场车辆。", "已组织志愿者整理非机动车，通道恢复畅通。"],
+        "E0301" => return &["已约谈施工单位，责令停止夜间施工并落实降噪措施。", "已核查夜间施工许可，施工单位已整改。"],
+        "E0302" => return &["已督促工地覆盖裸土、冲洗车辆。", "已责令施工单位落实扬尘防治措施。"],
+        "S0401" => return &["已上门劝导，噪声已停止。", "民警已到场劝导，当事人承诺不再扰民。"],
+        "S0302" => return &["已拆除飞线，劝导住户到集中充电点充电。", "已联合物业清理楼道内电动车并宣传消防安全。"],
+        "S0303" => return &["已清理楼道堆物，通道恢复畅通。", "已督促住户自行清理楼道杂物。"],
+        "S0509" | "S0510" => return &["已电话答复反映人相关政策和办理流程。", "已告知反映人办理地点和所需材料。"],
+        _ => {}
+    }
     match code.get(..3).unwrap_or("") {
-        "E01" => &["已安排保洁人员清理完毕，现场恢复整洁。", "已联系环卫作业公司清运，并加强巡查。", "已责令当事人限期整改，现已整改完毕。"],
-        "E02" => &["已清除小广告并对张贴点位加强巡查。", "已责令商户拆除违规设置的广告，现场已恢复。", "已通知店主加固招牌，现已整改。"],
-        "E03" => &["已约谈施工单位，责令停止夜间施工并落实降噪措施。", "已督促工地覆盖裸土、冲洗车辆。", "施工单位已清理现场并恢复道路。"],
-        "E04" => &["已组织抢修，现场恢复正常。", "抢修队伍已到场处置完毕，设置了警示标志。", "已疏通管道，积水已排除。"],
-        "E05" => &["已对当事人进行教育劝导，现场已整改。", "已联合执法，劝离占道摊点。", "已张贴告知书，车辆已挪离。"],
+        "E01" => &["已安排人员现场处置，现场恢复整洁。", "已责令当事人限期整改，现已整改完毕。", "已处置完毕，并纳入日常巡查。"],
+        "E02" => &["已清除违规广告，并对点位加强巡查。", "已责令商户整改，现场已恢复。"],
+        "E03" => &["已约谈施工单位，责令整改并落实文明施工措施。", "施工单位已整改到位，现场已恢复。"],
+        "E04" => &["已组织抢修，现场恢复正常。", "处置队伍已到场处置完毕，设置了警示标志。"],
+        "E05" => &["已对当事人进行教育劝导，现场已整改。", "已联合执法，现场秩序已恢复。", "已张贴告知书，当事人已整改。"],
         "C01" | "C02" | "C03" | "C04" => &["已更换损坏部件，恢复正常使用。", "已通知权属单位维修，现已修复。", "已设置临时警示并完成修复。"],
-        "S01" => &["已组织双方调解，达成一致意见。", "社区调解员已上门调解，双方矛盾已化解。", "已告知当事人法律途径，并做好解释工作。"],
+        "S01" => &["已组织双方调解，达成一致意见。", "调解员已上门调解，双方矛盾已化解。", "已告知当事人法律途径，并做好解释工作。"],
         "S02" => &["民警已到场核查处置。", "已联合开展整治，隐患已消除。", "已登记核查并纳入重点关注。"],
-        "S03" => &["已清理楼道堆物，通道恢复畅通。", "已劝导住户停止违规充电并拆除飞线。", "已更换消防器材，隐患已消除。"],
-        "S04" => &["已现场检查并责令整改。", "已协调物业加强垃圾分类值守。", "已采样监测，督促落实整改。"],
-        "S05" => &["已协调相关单位抢修，现已恢复。", "已督促物业维修，问题已解决。", "已电话答复反映人相关政策和办理流程。"],
+        "S03" => &["已现场检查，隐患已消除。", "已督促物业和住户整改，现已整改到位。", "已联合开展整治，隐患已消除。"],
+        "S04" => &["已现场检查并责令整改。", "已督促责任方整改，现已改善。"],
+        "S05" => &["已协调相关单位处理，现已恢复。", "已督促物业处理，问题已解决。"],
         "S06" => &["已上门探访，落实关爱措施。", "已上门核实情况并联系家属。", "已协助申请相关救助并跟进。"],
         _ => &["已处置完毕。"],
     }
@@ -694,6 +772,20 @@ pub(crate) fn handle_notes(code: &str) -> &'static [&'static str] {
 
 /// Foreign residents who write in English.
 pub(crate) const FOREIGN_NAMES: &[&str] = &[
-    "Anna Schmidt", "David Miller", "Yuki Tanaka", "Kim Min-ji", "Lucas Martin", "Sophie Dubois", "James Wilson", "Maria Garcia",
-    "Tom Brown", "Emma Johnson", "Olivia Smith", "Noah Lee", "Liam O'Brien", "Hannah Weber", "Marco Rossi", "Priya Sharma",
+    "Anna Schmidt",
+    "David Miller",
+    "Yuki Tanaka",
+    "Kim Min-ji",
+    "Lucas Martin",
+    "Sophie Dubois",
+    "James Wilson",
+    "Maria Garcia",
+    "Tom Brown",
+    "Emma Johnson",
+    "Olivia Smith",
+    "Noah Lee",
+    "Liam O'Brien",
+    "Hannah Weber",
+    "Marco Rossi",
+    "Priya Sharma",
 ];

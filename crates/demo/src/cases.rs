@@ -90,7 +90,10 @@ pub enum DemoAssignee {
     /// A department code of the catalogue.
     Department(String),
     /// 联办: department codes, one lead.
-    Joint { lead: String, co: Vec<String> },
+    Joint {
+        lead: String,
+        co: Vec<String>,
+    },
 }
 
 impl DemoAssignee {
@@ -141,7 +144,7 @@ impl DemoStep {
 }
 
 /// About this many cases a year come in one by one; bulk imports and duplicates come on top.
-const CASES_A_YEAR: u32 = 4_750;
+const CASES_A_YEAR: u32 = 4_450;
 /// Share of cases that duplicate an earlier one and are merged into it.
 const DUPLICATE_SHARE: f64 = 0.025;
 
@@ -171,18 +174,22 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
         let day = &days[rng.weighted(&day_weights)];
         let channel = *rng.pick_weighted(day.channels());
         let topic = g.topic(&mut rng, channel, day.month);
-        let received = loop {
+        // The part of the day inside the year before now: the first and last days are cut.
+        let lo = day.at(0, 0, 0).max(now - TimeDelta::days(365) + TimeDelta::seconds(1));
+        let hi = (day.at(0, 0, 0) + TimeDelta::days(1)).min(now);
+        let mut received = None;
+        for _ in 0..20 {
             let t = day.at(g.hour(&mut rng, channel, topic), rng.below(60) as u32, rng.below(60) as u32);
-            if t < now && t > now - TimeDelta::days(365) {
-                break t;
+            if t >= lo && t < hi {
+                received = Some(t);
+                break;
             }
-            if day.index == 0 {
-                // Today, before the hour drawn: any earlier moment of today.
-                let start = day.at(0, 0, 0).max(now - TimeDelta::days(365));
-                let secs = (now - start).num_seconds().max(2);
-                break start + TimeDelta::seconds(rng.range(1, secs - 1));
-            }
-        };
+        }
+        // No hour of the channel's day fits (a patrol report on the day cut short): any moment.
+        let received = received.unwrap_or_else(|| {
+            let secs = (hi - lo).num_seconds().max(1);
+            lo + TimeDelta::seconds(rng.below(secs as u64) as i64)
+        });
         drafts.push(g.case(&mut rng, &mut phones, topic, channel, received, &Force::default()));
     }
 
@@ -282,17 +289,72 @@ struct Plant {
 }
 
 const PLANTED: &[Plant] = &[
-    Plant { status: CaseStatus::Received, count: 3, ago: (15, 80), overdue: false },
-    Plant { status: CaseStatus::Registered, count: 3, ago: (120, 400), overdue: false },
-    Plant { status: CaseStatus::Dispatched, count: 3, ago: (300, 1_200), overdue: false },
-    Plant { status: CaseStatus::Accepted, count: 3, ago: (1_200, 2_400), overdue: false },
-    Plant { status: CaseStatus::InProgress, count: 3, ago: (1_440, 3_600), overdue: false },
-    Plant { status: CaseStatus::Handled, count: 3, ago: (2_880, 5_760), overdue: false },
-    Plant { status: CaseStatus::Verified, count: 3, ago: (2_880, 5_760), overdue: false },
-    Plant { status: CaseStatus::Returned, count: 3, ago: (4_320, 8_640), overdue: false },
-    Plant { status: CaseStatus::Reopened, count: 3, ago: (7_200, 14_400), overdue: false },
-    Plant { status: CaseStatus::InProgress, count: 4, ago: (14_400, 60_000), overdue: true },
-    Plant { status: CaseStatus::Accepted, count: 2, ago: (14_400, 60_000), overdue: true },
+    Plant {
+        status: CaseStatus::Received,
+        count: 3,
+        ago: (15, 80),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::Registered,
+        count: 3,
+        ago: (120, 400),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::Dispatched,
+        count: 3,
+        ago: (300, 1_200),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::Accepted,
+        count: 3,
+        ago: (1_200, 2_400),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::InProgress,
+        count: 3,
+        ago: (1_440, 3_600),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::Handled,
+        count: 3,
+        ago: (2_880, 5_760),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::Verified,
+        count: 3,
+        ago: (2_880, 5_760),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::Returned,
+        count: 3,
+        ago: (4_320, 8_640),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::Reopened,
+        count: 3,
+        ago: (7_200, 14_400),
+        overdue: false,
+    },
+    Plant {
+        status: CaseStatus::InProgress,
+        count: 4,
+        ago: (14_400, 60_000),
+        overdue: true,
+    },
+    Plant {
+        status: CaseStatus::Accepted,
+        count: 2,
+        ago: (14_400, 60_000),
+        overdue: true,
+    },
 ];
 
 /// Categories quick to handle, for the cases planted in an open state.
@@ -344,8 +406,7 @@ impl<'a> Street<'a> {
             .filter_map(|a| a.parent_code.as_deref().map(|p| (a.code.as_str(), p)))
             .collect();
         let unit_building: HashMap<&str, &str> = d.units.iter().map(|u| (u.code.as_str(), u.building_code.as_str())).collect();
-        let household_unit: HashMap<&str, &str> =
-            d.households.iter().map(|h| (h.code.as_str(), h.unit_code.as_str())).collect();
+        let household_unit: HashMap<&str, &str> = d.households.iter().map(|h| (h.code.as_str(), h.unit_code.as_str())).collect();
         let building_mg: HashMap<&str, &str> = d
             .buildings
             .iter()
@@ -409,10 +470,17 @@ impl<'a> Street<'a> {
             .collect();
         let of = |kinds: &[MicroGridKind]| -> Vec<usize> { (0..mgs.len()).filter(|&i| kinds.contains(&mgs[i].kind)).collect() };
         let residential = of(&[MicroGridKind::Residential]);
-        let shops = of(&[MicroGridKind::CommercialBuilding, MicroGridKind::BusinessDistrict, MicroGridKind::Block]);
+        let shops = of(&[
+            MicroGridKind::CommercialBuilding,
+            MicroGridKind::BusinessDistrict,
+            MicroGridKind::Block,
+        ]);
         let works = of(&[MicroGridKind::IndustrialPark, MicroGridKind::CommercialBuilding]);
-        let people: HashMap<&str, (&str, Option<&str>)> =
-            d.people.iter().map(|p| (p.code.as_str(), (p.name.as_str(), p.phone.as_deref()))).collect();
+        let people: HashMap<&str, (&str, Option<&str>)> = d
+            .people
+            .iter()
+            .map(|p| (p.code.as_str(), (p.name.as_str(), p.phone.as_deref())))
+            .collect();
         let mut staff: HashMap<&str, Vec<(&str, Option<&str>)>> = HashMap::new();
         for p in d.posts.iter().filter(|p| {
             p.ends_on.is_none() && p.level == Level::Grid && matches!(p.role, Role::GridWorker | Role::PartTimeWorker)
@@ -490,8 +558,6 @@ fn point_in(rng: &mut Rng, poly: &MultiPolygon<f64>, near: Option<Point<f64>>, s
 const LOCAL: TimeDelta = TimeDelta::hours(8);
 
 struct Day {
-    /// Days before today (0 = today), local time.
-    index: u64,
     date: chrono::NaiveDate,
     weekday: Weekday,
     month: u32,
@@ -501,7 +567,11 @@ struct Day {
 impl Day {
     /// A local time of the day, as UTC.
     fn at(&self, h: u32, m: u32, s: u32) -> DateTime<Utc> {
-        self.date.and_hms_opt(h.min(23), m.min(59), s.min(59)).expect("valid time").and_utc() - LOCAL
+        self.date
+            .and_hms_opt(h.min(23), m.min(59), s.min(59))
+            .expect("valid time")
+            .and_utc()
+            - LOCAL
     }
 
     fn channels(&self) -> &'static [(&'static str, u32)] {
@@ -536,7 +606,6 @@ fn year_days(now: DateTime<Utc>) -> Vec<Day> {
                 _ => 1.0,
             };
             Some(Day {
-                index: i,
                 date,
                 weekday,
                 month,
@@ -599,7 +668,12 @@ impl Slots {
                     }
                     v
                 } else {
-                    vec![format!("{e}门口"), format!("{}附近", self.address), format!("{e}旁边"), format!("{r}上")]
+                    vec![
+                        format!("{e}门口"),
+                        format!("{}附近", self.address),
+                        format!("{e}旁边"),
+                        format!("{r}上"),
+                    ]
                 };
                 opts.swap_remove(rng.index(opts.len()))
             }
@@ -668,7 +742,12 @@ fn expand(tpl: &str, rng: &mut Rng, slots: &Slots) -> String {
 }
 
 /// Extra sentences that residents add, whatever the problem.
-const ASIDES: &[&str] = &["家里有老人小孩，很担心。", "周边居民意见很大。", "之前打过物业电话没用。", "每天上下班都经过这里。"];
+const ASIDES: &[&str] = &[
+    "家里有老人小孩，很担心。",
+    "周边居民意见很大。",
+    "之前打过物业电话没用。",
+    "每天上下班都经过这里。",
+];
 
 impl Gen<'_> {
     fn topic(&self, rng: &mut Rng, channel: &str, month: u32) -> &'static Topic {
@@ -681,7 +760,9 @@ impl Gen<'_> {
 
     /// Hour of day (local) a report comes in through `channel`.
     fn hour(&self, rng: &mut Rng, channel: &str, topic: &Topic) -> u32 {
-        const RESIDENT: [u32; 24] = [2, 1, 1, 1, 1, 2, 4, 8, 12, 12, 11, 10, 9, 9, 10, 10, 10, 9, 9, 11, 12, 11, 8, 4];
+        const RESIDENT: [u32; 24] = [
+            2, 1, 1, 1, 1, 2, 4, 8, 12, 12, 11, 10, 9, 9, 10, 10, 10, 9, 9, 11, 12, 11, 8, 4,
+        ];
         const HOTLINE: [u32; 24] = [1, 1, 1, 1, 1, 1, 2, 5, 11, 13, 12, 11, 9, 10, 11, 11, 10, 9, 8, 8, 7, 6, 4, 2];
         const FIELD: [u32; 24] = [0, 0, 0, 0, 0, 0, 0, 0, 6, 12, 12, 8, 2, 6, 12, 12, 10, 4, 0, 0, 0, 0, 0, 0];
         const NIGHT: [u32; 24] = [6, 3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 4, 8, 10, 12, 10];
@@ -695,7 +776,10 @@ impl Gen<'_> {
     }
 
     fn owner(&self, code: &str) -> String {
-        self.cat.owner(code).map(|d| d.code.clone()).unwrap_or_else(|| "street_office".into())
+        self.cat
+            .owner(code)
+            .map(|d| d.code.clone())
+            .unwrap_or_else(|| "street_office".into())
     }
 
     fn limits(&self, code: &str) -> StepLimits {
@@ -738,7 +822,10 @@ impl Gen<'_> {
                 slots.building = format!("{estate}{k}号楼");
                 slots.flat = format!("{estate}{k}号楼{floor}0{unit}室");
                 let after_road = b.address.strip_prefix(road.as_str()).unwrap_or("");
-                slots.lane = after_road.split_once('弄').map(|(l, _)| l.to_string()).filter(|l| !l.is_empty());
+                slots.lane = after_road
+                    .split_once('弄')
+                    .map(|(l, _)| l.to_string())
+                    .filter(|l| !l.is_empty());
             } else {
                 slots.estate = b.name.clone();
                 slots.building = b.name.clone();
@@ -768,7 +855,9 @@ impl Gen<'_> {
                 core
             } else {
                 let mut c = core.chars();
-                c.next().map(|f| f.to_ascii_lowercase().to_string() + c.as_str()).unwrap_or_default()
+                c.next()
+                    .map(|f| f.to_ascii_lowercase().to_string() + c.as_str())
+                    .unwrap_or_default()
             };
             return format!("{open}{core}{}", rng.pick(tx::EN_CLOSE));
         }
@@ -901,11 +990,20 @@ impl Gen<'_> {
     /// A second report of what `target` reported, soon after and nearby, merged into it.
     fn duplicate(&self, rng: &mut Rng, phones: &mut HashSet<String>, target: &Draft, index: usize) -> Option<Draft> {
         let t = &target.case;
-        if t.steps.iter().any(|s| matches!(s.kind, ActionKind::Reject | ActionKind::Merge)) {
+        if t.steps
+            .iter()
+            .any(|s| matches!(s.kind, ActionKind::Reject | ActionKind::Merge))
+        {
             return None;
         }
-        let closed = t.steps.iter().find(|s| s.kind == ActionKind::Close).map_or(self.now, |s| s.at);
-        let end = closed.min(t.received_at + TimeDelta::days(2)).min(self.now - TimeDelta::hours(2));
+        let closed = t
+            .steps
+            .iter()
+            .find(|s| s.kind == ActionKind::Close)
+            .map_or(self.now, |s| s.at);
+        let end = closed
+            .min(t.received_at + TimeDelta::days(2))
+            .min(self.now - TimeDelta::hours(2));
         let room = (end - t.received_at).num_minutes();
         if room < 120 {
             return None;
@@ -921,7 +1019,11 @@ impl Gen<'_> {
         let description = self.describe(rng, topic, channel, english, &slots);
         let (reporter_name, reporter_phone) = self.reporter(rng, phones, channel, english, mg);
         let mut flow = Flow::new(rng, &self.cal, self.limits(topic.code), received, self.now, None);
-        let by = if channel == "hotline" { ActorTier::CommandCentre } else { ActorTier::Grid };
+        let by = if channel == "hotline" {
+            ActorTier::CommandCentre
+        } else {
+            ActorTier::Grid
+        };
         if flow.rng.chance(0.5) {
             let at = flow.after(5, 60);
             let at = flow.staff(at);
@@ -970,7 +1072,11 @@ impl Gen<'_> {
             stall: plant.overdue,
         };
         // Reopening and rating need a reporter who can be reached.
-        let channel = if force.reopen { "resident" } else { *rng.pick(&["resident", "field", "hotline", "open311"]) };
+        let channel = if force.reopen {
+            "resident"
+        } else {
+            *rng.pick(&["resident", "field", "hotline", "open311"])
+        };
         let ago = rng.range(plant.ago.0, plant.ago.1);
         for attempt in 0..10 {
             let mut trial = rng.clone();
@@ -1061,7 +1167,8 @@ impl<'r> Flow<'r> {
         park: Option<CaseStatus>,
     ) -> Self {
         let h = limits.handle;
-        let urgent = h.clock == Clock::Calendar && h.secs(cal) <= 24 * 3600;
+        // Emergencies are handled at any hour; everything else in the daytime.
+        let urgent = h.clock == Clock::Calendar && h.secs(cal) <= 6 * 3600;
         Flow {
             rng,
             cal,
@@ -1162,8 +1269,7 @@ impl<'r> Flow<'r> {
         if self.stopped {
             return false;
         }
-        let to = next_status(self.status, s.kind)
-            .unwrap_or_else(|| panic!("demo case flow: {} from {}", s.kind, self.status));
+        let to = next_status(self.status, s.kind).unwrap_or_else(|| panic!("demo case flow: {} from {}", s.kind, self.status));
         self.supervise_until(s.at.min(self.horizon));
         s.at = s.at.max(self.t + TimeDelta::seconds(30));
         if s.at >= self.horizon || (self.park == Some(self.status) && to != self.status) {
@@ -1266,18 +1372,18 @@ impl Gen<'_> {
             }
             return;
         }
-        let at = match c.channel {
-            "field" => f.after(1, 15),
-            "hotline" => f.after(3, 40),
-            "import" => {
-                let t = f.after(20, 600);
-                f.staff(t)
-            }
-            _ => {
-                let t = f.after(10, 240);
-                f.staff(t)
-            }
+        // 核实 and 立案: minutes for staff reports and calls, longer for web reports and imports,
+        // but mostly well inside the dispatch limit, which runs from receipt.
+        let room = (due_at(f.t, &f.limits.dispatch, f.cal) - f.t).max(TimeDelta::minutes(20));
+        let (lo, hi) = match c.channel {
+            "field" => (1, 15),
+            "hotline" => (3, 40),
+            "import" => (20, 600),
+            _ => (10, 240),
         };
+        let wait = f.minutes(lo, hi).min(secs(room, f.rng.uniform(0.05, 0.35)).max(TimeDelta::minutes(lo)));
+        let at = f.t + wait;
+        let at = if matches!(c.channel, "field" | "hotline") { at } else { f.staff(at) };
         f.push(DemoStep::new(at, registrar, K::Register));
         if !force.no_reject && f.rng.chance(0.012) {
             let at = f.after(60, 1_440);
@@ -1290,14 +1396,12 @@ impl Gen<'_> {
         if !to_grid {
             self.department(f, c, force);
         } else if !force.any() && f.rng.chance(0.07) {
-            let at = f.after(30, 1_440);
-            let at = f.staff(at);
+            let at = self.dispatch_time(f);
             let reason = *f.rng.pick(tx::ESCALATE_GRID);
             f.push(DemoStep::new(at, A::Grid, K::Escalate).reason(reason));
             self.community(f, c, force);
         } else {
-            let at = f.after(5, 90);
-            let at = f.staff(at);
+            let at = self.dispatch_time(f);
             f.push(DemoStep::new(at, registrar, K::Dispatch).to(Handler::Grid.assignee(c)));
             self.handle(f, c, force, Handler::Grid);
         }
@@ -1306,14 +1410,12 @@ impl Gen<'_> {
     /// Held at the community: handle it there, or hand it up to the command centre.
     fn community(&self, f: &mut Flow, c: &Ctx, force: &Force) {
         if f.rng.chance(0.45) {
-            let at = f.after(120, 2_880);
-            let at = f.staff(at);
+            let at = self.dispatch_time(f);
             let reason = *f.rng.pick(tx::ESCALATE_COMMUNITY);
             f.push(DemoStep::new(at, ActorTier::Community, ActionKind::Escalate).reason(reason));
             self.department(f, c, force);
         } else {
-            let at = f.after(60, 1_440);
-            let at = f.staff(at);
+            let at = self.dispatch_time(f);
             f.push(DemoStep::new(at, ActorTier::Community, ActionKind::Dispatch).to(Handler::Community.assignee(c)));
             self.handle(f, c, force, Handler::Community);
         }
@@ -1360,8 +1462,7 @@ impl Gen<'_> {
                 let owner = self.cat.department(&c.owner).map_or("相关部门", |d| d.zh.as_str());
                 let reason = f.rng.pick(tx::SEND_BACK).replace("{dept}", owner);
                 f.push(DemoStep::new(at, A::Department, K::SendBack).reason(reason));
-                let at = f.after(20, 240);
-                let at = f.staff(at);
+                let at = self.dispatch_time(f);
                 f.push(DemoStep::new(at, A::CommandCentre, K::Dispatch).to(handler.assignee(c)));
             }
         } else {
@@ -1370,13 +1471,21 @@ impl Gen<'_> {
         self.handle(f, c, force, handler);
     }
 
-    /// When the command centre dispatches: mostly well within the dispatch limit.
+    /// When the coordinating tier acts in the dispatch step (dispatch, or hand the case up):
+    /// mostly well within the dispatch limit, now and then late.
     fn dispatch_time(&self, f: &mut Flow) -> DateTime<Utc> {
         let (start, limit) = f.clock.unwrap_or((f.t, f.limits.dispatch));
         let due = due_at(start, &limit, f.cal);
-        let span = (due - start).max(TimeDelta::minutes(20));
-        let share = if f.rng.chance(0.05) { f.rng.uniform(1.1, 2.0) } else { f.rng.uniform(0.15, 0.85) };
-        let at = (start + secs(span, share)).max(f.t + TimeDelta::minutes(5));
+        let at = if f.rng.chance(0.04) {
+            let over = f.rng.uniform(0.1, 1.0);
+            due + secs(due - start, over)
+        } else if due > f.t + TimeDelta::minutes(10) {
+            let share = f.rng.uniform(0.1, 0.8);
+            f.t + secs(due - f.t, share)
+        } else {
+            f.after(3, 30)
+        };
+        let at = at.max(f.t + TimeDelta::minutes(3));
         f.staff(at)
     }
 
@@ -1396,16 +1505,19 @@ impl Gen<'_> {
                 (_, true) => 0.12,
                 _ => 0.07,
             };
+            // When the handler will report back; signing for it and starting come before.
             let mut done = if force.stall {
                 self.now + TimeDelta::days(60)
             } else if f.rng.chance(p_late) {
                 let over = f.rng.uniform(0.1, 1.5);
                 due + secs(span, over) + TimeDelta::minutes(30)
             } else {
-                let share = f.rng.uniform(0.15, 0.92);
+                let share = f.rng.uniform(0.2, 0.92);
                 start + secs(span, share)
             };
-            let wait = f.minutes(5, 240).min(secs(span, 0.25));
+            done = f.staff(done).max(start + TimeDelta::minutes(20));
+            let ahead = done - start;
+            let wait = f.minutes(5, 240).min(secs(ahead, 0.3));
             let at = f.staff(start + wait);
             f.push(DemoStep::new(at, actor, K::Accept));
             if matches!(h, Handler::Grid) && rounds == 0 && !force.any() && f.rng.chance(0.03) {
@@ -1420,7 +1532,8 @@ impl Gen<'_> {
                 self.community(f, c, force);
                 return;
             }
-            let wait = f.minutes(10, 1_440).min(secs(span, 0.3));
+            let ahead = (done - f.t).max(TimeDelta::minutes(10));
+            let wait = f.minutes(10, 1_440).min(secs(ahead, 0.4));
             let at = f.t + wait;
             let at = f.staff(at);
             f.push(DemoStep::new(at, actor, K::Start));
@@ -1433,7 +1546,11 @@ impl Gen<'_> {
                         let at = f.staff(at);
                         if f.rng.chance(0.12) {
                             let reason = *f.rng.pick(tx::WAIVE);
-                            f.push(DemoStep::new(at, A::CommandCentre, K::WaiveSubtask).department(d).reason(reason));
+                            f.push(
+                                DemoStep::new(at, A::CommandCentre, K::WaiveSubtask)
+                                    .department(d)
+                                    .reason(reason),
+                            );
                         } else {
                             let note = *f.rng.pick(tx::SUBTASK_DONE);
                             f.push(DemoStep::new(at, A::Department, K::CompleteSubtask).department(d).note(note));
@@ -1443,7 +1560,11 @@ impl Gen<'_> {
                 let at = (done - f.minutes(5, 60)).max(f.t + TimeDelta::minutes(5));
                 let at = f.staff(at);
                 let note = *f.rng.pick(tx::SUBTASK_DONE);
-                f.push(DemoStep::new(at, A::Department, K::CompleteSubtask).department(lead).note(note));
+                f.push(
+                    DemoStep::new(at, A::Department, K::CompleteSubtask)
+                        .department(lead)
+                        .note(note),
+                );
             }
             done = done.max(f.t + TimeDelta::minutes(10));
             let at = f.staff(done);
@@ -1499,7 +1620,11 @@ impl Gen<'_> {
                 _ => &[3, 3, 7, 25, 62],
             };
             let r = f.rng.weighted(weights) as u8 + 1;
-            let note = if r >= 4 { *f.rng.pick(tx::RATE_GOOD) } else { *f.rng.pick(tx::RATE_BAD) };
+            let note = if r >= 4 {
+                *f.rng.pick(tx::RATE_GOOD)
+            } else {
+                *f.rng.pick(tx::RATE_BAD)
+            };
             let at = f.after(60, 4_320);
             let at = f.reporter(at);
             let mut s = DemoStep::new(at, A::Reporter, K::Rate).note(note);
@@ -1512,7 +1637,11 @@ impl Gen<'_> {
         if f.reopens == 0 && c.can_rate && (force.reopen || f.rng.chance(0.02) || (unhappy && f.rng.chance(0.35))) {
             let at = f.after(120, 7_200);
             let at = f.reporter(at);
-            let reason = if c.english { *f.rng.pick(tx::REOPEN_EN) } else { *f.rng.pick(tx::REOPEN_ZH) };
+            let reason = if c.english {
+                *f.rng.pick(tx::REOPEN_EN)
+            } else {
+                *f.rng.pick(tx::REOPEN_ZH)
+            };
             f.push(DemoStep::new(at, A::Reporter, K::Reopen).reason(reason));
             let again = Force {
                 rework: false,
@@ -1661,7 +1790,13 @@ mod tests {
                 Err(e) => failures.push(e),
             }
         }
-        assert!(failures.is_empty(), "{} of {} cases do not replay: {:#?}", failures.len(), all.len(), &failures[..failures.len().min(10)]);
+        assert!(
+            failures.is_empty(),
+            "{} of {} cases do not replay: {:#?}",
+            failures.len(),
+            all.len(),
+            &failures[..failures.len().min(10)]
+        );
         eprintln!("final statuses: {finals:?}");
         for s in CaseStatus::ALL {
             assert!(finals.get(&s).copied().unwrap_or(0) > 0, "no case ends {s}: {finals:?}");
@@ -1706,15 +1841,28 @@ mod tests {
         let areas: HashMap<&str, &onegrid_domain::territory::AreaRec> = d.areas.iter().map(|a| (a.code.as_str(), a)).collect();
         let mut used = HashSet::new();
         for c in demo_cases() {
-            let mg = areas.get(c.micro_grid_code.as_str()).unwrap_or_else(|| panic!("case {}: unknown micro-grid", c.number));
+            let mg = areas
+                .get(c.micro_grid_code.as_str())
+                .unwrap_or_else(|| panic!("case {}: unknown micro-grid", c.number));
             assert_eq!(mg.level, Level::MicroGrid);
             let boundary = mg.boundary.as_ref().unwrap();
-            assert!(boundary.contains(&Point::new(c.lng, c.lat)), "case {} at {},{} is outside {}", c.number, c.lat, c.lng, mg.code);
+            assert!(
+                boundary.contains(&Point::new(c.lng, c.lat)),
+                "case {} at {},{} is outside {}",
+                c.number,
+                c.lat,
+                c.lng,
+                mg.code
+            );
             assert!(!c.address.is_empty());
             used.insert(c.micro_grid_code.as_str());
         }
         let micro_grids = d.areas.iter().filter(|a| a.level == Level::MicroGrid).count();
-        assert!(used.len() * 10 > micro_grids * 9, "cases spread over the street: {} of {micro_grids}", used.len());
+        assert!(
+            used.len() * 10 > micro_grids * 9,
+            "cases spread over the street: {} of {micro_grids}",
+            used.len()
+        );
     }
 
     #[test]
@@ -1728,7 +1876,10 @@ mod tests {
         let cal = WorkCalendar::default();
         let numbers: Vec<u32> = all.iter().map(|c| c.number).collect();
         assert_eq!(numbers, (1..=n as u32).collect::<Vec<_>>());
-        assert!(all.windows(2).all(|w| w[0].received_at <= w[1].received_at), "numbered in the order received");
+        assert!(
+            all.windows(2).all(|w| w[0].received_at <= w[1].received_at),
+            "numbered in the order received"
+        );
 
         let mut per_category: HashMap<&str, usize> = HashMap::new();
         let mut per_channel: HashMap<&str, usize> = HashMap::new();
@@ -1739,17 +1890,36 @@ mod tests {
         let mut overdue_open = 0;
         let mut register_minutes = Vec::new();
         for c in all {
-            assert!(leaves.contains(c.category.as_str()), "case {}: {} is not a leaf", c.number, c.category);
+            assert!(
+                leaves.contains(c.category.as_str()),
+                "case {}: {} is not a leaf",
+                c.number,
+                c.category
+            );
             assert!(CASE_CHANNELS.contains(&c.channel));
             assert!(c.received_at > now - TimeDelta::days(365) && c.received_at < now);
-            assert!(c.steps.iter().all(|s| s.at > c.received_at && s.at < now), "case {}", c.number);
-            assert!(c.steps.windows(2).all(|w| w[0].at <= w[1].at), "case {}: steps in time order", c.number);
+            assert!(
+                c.steps.iter().all(|s| s.at > c.received_at && s.at < now),
+                "case {}",
+                c.number
+            );
+            assert!(
+                c.steps.windows(2).all(|w| w[0].at <= w[1].at),
+                "case {}: steps in time order",
+                c.number
+            );
             assert!(c.description.chars().count() >= 8, "case {}: {}", c.number, c.description);
-            assert!(c.reporter_name.is_some() || c.reporter_phone.is_none(), "case {}: a phone without a name", c.number);
+            assert!(
+                c.reporter_name.is_some() || c.reporter_phone.is_none(),
+                "case {}: a phone without a name",
+                c.number
+            );
             *per_category.entry(c.category.as_str()).or_default() += 1;
             *per_channel.entry(c.channel).or_default() += 1;
             anonymous += usize::from(c.reporter_name.is_none() && c.reporter_phone.is_none());
-            english += usize::from(!c.description.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch)));
+            let latin = c.description.chars().filter(char::is_ascii_alphabetic).count();
+            let cjk = c.description.chars().filter(|ch| ('\u{4e00}'..='\u{9fff}').contains(ch)).count();
+            english += usize::from(latin > 2 * cjk);
             let local = c.received_at + LOCAL;
             weekday += usize::from(local.weekday().number_from_monday() <= 5);
             daytime += usize::from((8..20).contains(&local.hour()));
@@ -1774,7 +1944,10 @@ mod tests {
             // Handling against the category's limit, from the last dispatch before the first handle.
             let limits = cat.limits(&c.category).unwrap();
             if let Some(h) = c.steps.iter().position(|s| s.kind == ActionKind::Handle) {
-                let d = c.steps[..h].iter().rposition(|s| matches!(s.kind, ActionKind::Dispatch | ActionKind::Reassign)).unwrap();
+                let d = c.steps[..h]
+                    .iter()
+                    .rposition(|s| matches!(s.kind, ActionKind::Dispatch | ActionKind::Reassign))
+                    .unwrap();
                 handled += 1;
                 on_time += usize::from(c.steps[h].at <= due_at(c.steps[d].at, &limits.handle, &cal));
             }
@@ -1788,10 +1961,20 @@ mod tests {
             }
             let status = c.status();
             if matches!(status, CaseStatus::Accepted | CaseStatus::InProgress) {
-                let d = c.steps.iter().rposition(|s| matches!(s.kind, ActionKind::Dispatch | ActionKind::Reassign)).unwrap();
+                // The handling clock runs from the last dispatch or return for rework.
+                let d = c
+                    .steps
+                    .iter()
+                    .rposition(|s| matches!(s.kind, ActionKind::Dispatch | ActionKind::Reassign | ActionKind::ReturnForRework))
+                    .unwrap();
                 if due_at(c.steps[d].at, &limits.handle, &cal) < now {
                     overdue_open += 1;
-                    assert!(c.steps.iter().any(|s| s.kind == ActionKind::Supervise), "case {}: overdue but not supervised", c.number);
+                    assert!(
+                        c.steps[d..].iter().any(|s| s.kind == ActionKind::Supervise),
+                        "case {}: overdue but not supervised: {:?}",
+                        c.number,
+                        c.steps.iter().map(|s| (s.kind, s.at)).collect::<Vec<_>>()
+                    );
                 }
             }
         }
@@ -1821,7 +2004,10 @@ mod tests {
         assert!(share(weekday) > 0.75 && share(daytime) > 0.7);
         assert!(escalated_twice >= 20 && joint >= 40 && subtasks >= 40 && reworked >= 100 && reopened >= 40);
         assert!(rejected >= 50 && merged >= 80 && supervised >= 200 && sent_back >= 20);
-        assert!(rated > n / 2 && low * 100 > rated * 3 && low * 100 < rated * 15, "{rated} rated, {low} low");
+        assert!(
+            rated > n / 2 && low * 100 > rated * 3 && low * 100 < rated * 15,
+            "{rated} rated, {low} low"
+        );
         let on_time = on_time as f64 / handled as f64;
         assert!((0.8..0.97).contains(&on_time), "handled on time: {on_time}");
         assert!(overdue_open >= 6, "overdue open {overdue_open}");
@@ -1832,7 +2018,10 @@ mod tests {
 
     #[test]
     fn c10_demo_held_out_accuracy() {
-        let examples: Vec<(&str, &str)> = demo_cases().iter().map(|c| (c.description.as_str(), c.category.as_str())).collect();
+        let examples: Vec<(&str, &str)> = demo_cases()
+            .iter()
+            .map(|c| (c.description.as_str(), c.category.as_str()))
+            .collect();
         let t = std::time::Instant::now();
         let model = Suggester::train(&examples);
         let took = t.elapsed();
@@ -1849,5 +2038,37 @@ mod tests {
         assert!(e.top1 > 0.6, "top-1 {:.3}", e.top1);
         assert!(e.top1 < 0.98, "the descriptions are too easy to be realistic: {:.3}", e.top1);
         assert!(e.top3 > e.top1 + 0.05 && e.top3 > 0.8, "top-3 {:.3}", e.top3);
+    }
+}
+
+#[cfg(test)]
+mod scratch {
+    use super::*;
+    use chrono::TimeZone;
+    #[test]
+    fn scratch_stats() {
+        let d = crate::generate(crate::DEFAULT_SEED).data;
+        let now = Utc.with_ymd_and_hms(2026, 11, 21, 2, 30, 0).unwrap();
+        let all = cases(crate::DEFAULT_SEED, &d, now);
+        let mut by: std::collections::BTreeMap<String, usize> = Default::default();
+        for c in &all {
+            let mut st = CaseStatus::Received;
+            let mut first = true;
+            for s in &c.steps {
+                if s.kind == ActionKind::Supervise && first {
+                    let h = c.steps.iter().any(|x| matches!(x.to, Some(DemoAssignee::Grid(_))));
+                    *by.entry(format!("{st} grid={h} {}", c.category)).or_default() += 1;
+                    first = false;
+                }
+                st = next_status(st, s.kind).unwrap();
+            }
+        }
+        let mut v: Vec<_> = by.into_iter().collect();
+        v.sort_by_key(|x| std::cmp::Reverse(x.1));
+        for x in v.iter().take(40) { println!("{x:?}"); }
+        for c in all.iter().filter(|c| c.number % 400 == 0) {
+            println!("#{} {} {} {} | {} | {:?} {:?}", c.number, c.category, c.channel, c.description, c.address, c.reporter_name, c.received_at);
+            for s in &c.steps { println!("   {} {:?} {} {:?} {:?} {:?} {:?}", s.at, s.by, s.kind, s.to, s.reason, s.note, s.rating); }
+        }
     }
 }

@@ -40,10 +40,7 @@ pub enum DemoDecision {
     /// Taken up for discussion, not decided.
     Discussing,
     /// A vote running: (index into `members`, choice) for those who voted so far.
-    Voting {
-        ballot: Ballot,
-        votes: Vec<(usize, Choice)>,
-    },
+    Voting { ballot: Ballot, votes: Vec<(usize, Choice)> },
     /// A closed vote.
     Voted {
         ballot: Ballot,
@@ -203,7 +200,11 @@ pub fn council(demo: &Demo, p: &Participation) -> Council {
             ("施工围挡占用消防通道", 2, Some("围挡已后移1.5米，消防通道恢复畅通。")),
             ("夜间施工噪声扰民", 2, None),
         ],
-        milestones: vec![("方案公示结束", -20, true), ("主体施工完成", 14, false), ("竣工验收", 30, false)],
+        milestones: vec![
+            ("方案公示结束", -20, true),
+            ("主体施工完成", 14, false),
+            ("竣工验收", 30, false),
+        ],
     }];
     Council {
         community_code,

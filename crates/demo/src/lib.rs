@@ -50,8 +50,8 @@ mod tests;
 use onegrid_domain::people::Role;
 use onegrid_domain::territory::{MicroGridKind, StreetData};
 
-pub use council::{Council, DemoCouncilItem, DemoDecision, DemoProject, DemoTopic, council};
 pub use cases::{CASE_CHANNELS, DemoAssignee, DemoCase, DemoStep, cases};
+pub use council::{Council, DemoCouncilItem, DemoDecision, DemoProject, DemoTopic, council};
 pub use participation::{DemoItem, DemoTask, Event as ParticipationEvent, Participation, ResidentAccount, participation};
 pub use rng::Rng;
 

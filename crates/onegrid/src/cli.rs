@@ -63,6 +63,9 @@ pub enum Command {
     /// Manage sign-in accounts and API tokens
     #[command(subcommand)]
     User(cmd::user::Command),
+    /// Manage the API keys Open311 clients post requests with (I3)
+    #[command(subcommand)]
+    Apikey(cmd::apikey::Command),
     /// Divide buildings into contiguous, balanced, compact micro-grids, or score a division (G1–G2)
     Partition(cmd::partition::PartitionArgs),
 }
@@ -269,5 +272,20 @@ mod tests {
         assert_eq!((t.username.as_str(), t.name.as_str()), ("admin", "ci"));
         assert!(parse(&["user", "passwd"]).is_err(), "passwd needs a user name");
         assert!(parse(&["user", "list"]).is_ok());
+    }
+
+    #[test]
+    fn c9_apikey_subcommands_parse() {
+        let c = parse(&["apikey", "create", "--data-dir", "d", "--name", "civic bot"]).unwrap();
+        assert_eq!(c.global.data_dir.as_deref(), Some(std::path::Path::new("d")));
+        let Command::Apikey(cmd::apikey::Command::Create(a)) = c.command else {
+            panic!("apikey create expected")
+        };
+        assert_eq!((a.name.as_str(), a.street.as_deref()), ("civic bot", None));
+        assert!(parse(&["apikey", "create"]).is_err(), "create needs --name");
+        let c = parse(&["apikey", "revoke", "3"]).unwrap();
+        assert!(matches!(c.command, Command::Apikey(cmd::apikey::Command::Revoke(ref r)) if r.id == 3));
+        assert!(parse(&["apikey", "revoke", "x"]).is_err());
+        assert!(parse(&["apikey", "list", "--json"]).is_ok());
     }
 }

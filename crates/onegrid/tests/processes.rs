@@ -34,7 +34,13 @@ impl Server {
     /// Starts `onegrid serve` on a free port with `args`, and waits until it listens.
     fn start(args: &[&str], worker_interval_ms: u64) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_onegrid"));
-        for var in ["ONEGRID_DATA_DIR", "ONEGRID_DATABASE_URL", "ONEGRID_LISTEN", "ONEGRID_CONFIG", "RUST_LOG"] {
+        for var in [
+            "ONEGRID_DATA_DIR",
+            "ONEGRID_DATABASE_URL",
+            "ONEGRID_LISTEN",
+            "ONEGRID_CONFIG",
+            "RUST_LOG",
+        ] {
             cmd.env_remove(var);
         }
         cmd.env("ONEGRID_LOG", "info,sqlx=error,tower_http=warn")
@@ -81,7 +87,9 @@ async fn prepare(db: Db) -> App {
     let mut tx = app.db.write().await.unwrap();
     onegrid_store::load::load(&mut tx, &fixture::street_data()).await.unwrap();
     tx.commit().await.unwrap();
-    app.add_user("admin", fixture::PASSWORD, Some("P-ADMIN"), false).await.unwrap();
+    app.add_user("admin", fixture::PASSWORD, Some("P-ADMIN"), false)
+        .await
+        .unwrap();
     app.locator.rebuild(&app.db).await.unwrap();
     app
 }
@@ -122,7 +130,10 @@ async fn c5_two_serve_processes_record_each_escalation_exactly_once() {
     }
     app.db.close().await;
 
-    let (a, b) = (Server::start(&["--database-url", &url], 100), Server::start(&["--database-url", &url], 100));
+    let (a, b) = (
+        Server::start(&["--database-url", &url], 100),
+        Server::start(&["--database-url", &url], 100),
+    );
     let check = Db::connect(&url).await.unwrap();
     let count = |sql: &'static str| count(&check, sql);
     let deadline = Instant::now() + Duration::from_secs(120);
@@ -133,7 +144,10 @@ async fn c5_two_serve_processes_record_each_escalation_exactly_once() {
     // Give a second worker every chance to record something twice.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let (log_a, log_b) = (a.stop(), b.stop());
-    assert_eq!(count("SELECT COUNT(*) FROM case_events WHERE action = 'supervise'").await, 2 * CASES);
+    assert_eq!(
+        count("SELECT COUNT(*) FROM case_events WHERE action = 'supervise'").await,
+        2 * CASES
+    );
     // Per case: levels 1 and 2, once each.
     assert_eq!(
         count(
@@ -200,7 +214,11 @@ async fn survives_sigkill(args: Vec<String>) {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     drop(server);
     let acknowledged = posting.await.unwrap();
-    assert!(acknowledged.len() >= 5, "only {} cases were acknowledged before the kill", acknowledged.len());
+    assert!(
+        acknowledged.len() >= 5,
+        "only {} cases were acknowledged before the kill",
+        acknowledged.len()
+    );
 
     let server = Server::start(&argv, 60_000);
     let http = reqwest::Client::builder().cookie_store(true).build().unwrap();
@@ -213,7 +231,11 @@ async fn survives_sigkill(args: Vec<String>) {
     assert_eq!(r.status(), 200);
     for id in &acknowledged {
         let r = http.get(format!("{}/api/v1/cases/{id}", server.base)).send().await.unwrap();
-        assert_eq!(r.status(), 200, "case {id} was acknowledged with 201 but is gone after the restart");
+        assert_eq!(
+            r.status(),
+            200,
+            "case {id} was acknowledged with 201 but is gone after the restart"
+        );
     }
     eprintln!("{} acknowledged cases all survived SIGKILL", acknowledged.len());
 }

@@ -11,8 +11,8 @@ pub mod value;
 
 pub mod accounts;
 pub mod audit;
-pub mod council;
 pub mod case;
+pub mod council;
 pub mod export;
 pub mod load;
 pub mod partition;

@@ -1,4 +1,5 @@
-//! HTTP: the server-rendered UI (I1), the JSON API under `/api/v1` (I2), health and metrics (I5).
+//! HTTP: the server-rendered UI (I1), the JSON API under `/api/v1` (I2), Open311 GeoReport v2
+//! under `/open311/v2` (I3), health and metrics (I5).
 //! Handlers are thin: they parse, call one use case of `onegrid_app`, and render.
 
 mod api;
@@ -8,6 +9,7 @@ mod error;
 mod html;
 mod i18n;
 mod metrics;
+mod open311;
 mod state;
 
 pub use i18n::Locales;
@@ -30,6 +32,7 @@ pub fn router(app: App) -> Router {
         .route("/healthz", get(api::health::healthz))
         .route("/metrics", get(metrics::render))
         .nest("/api/v1", api::routes())
+        .nest("/open311/v2", open311::routes())
         .merge(html::routes())
         .merge(assets::routes())
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))

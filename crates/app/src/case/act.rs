@@ -83,7 +83,12 @@ async fn department_id(tx: &mut Tx, street_id: i64, code: &str, field: &str) -> 
 }
 
 /// Resolves `to` into an assignment of units that exist in the case's street.
-async fn assignment(tx: &mut Tx, c: &CaseRow, to: &AssignTo, handle_due: impl Fn() -> DateTime<Utc>) -> Result<Assignment, AppError> {
+async fn assignment(
+    tx: &mut Tx,
+    c: &CaseRow,
+    to: &AssignTo,
+    handle_due: impl Fn() -> DateTime<Utc>,
+) -> Result<Assignment, AppError> {
     let tier = Tier::parse(to.tier.trim())
         .ok_or_else(|| AppError::field("to.tier", "must be grid, community, command_centre or department"))?;
     let single = |unit| Assignment::Single(Assignee { tier, unit });
@@ -132,10 +137,7 @@ async fn action(tx: &mut Tx, c: &CaseRow, input: &ActInput, handle_due: impl Fn(
     let kind = ActionKind::parse(input.action.trim()).ok_or_else(|| {
         AppError::field(
             "action",
-            format!(
-                "must be one of {}",
-                ActionKind::ALL.map(ActionKind::as_str).join(", ")
-            ),
+            format!("must be one of {}", ActionKind::ALL.map(ActionKind::as_str).join(", ")),
         )
     })?;
     let mut a = Action::new(kind);
@@ -200,7 +202,14 @@ fn purpose(kind: ActionKind) -> &'static str {
 }
 
 /// Notifies whoever holds the unit and queues the webhook event.
-pub(crate) async fn tell(tx: &mut Tx, street_id: i64, h: Holder, case_id: i64, kind: &str, message: &str) -> Result<(), AppError> {
+pub(crate) async fn tell(
+    tx: &mut Tx,
+    street_id: i64,
+    h: Holder,
+    case_id: i64,
+    kind: &str,
+    message: &str,
+) -> Result<(), AppError> {
     notify::notify_holders(tx, street_id, h.tier.as_str(), h.unit, case_id, kind, message, &today()).await?;
     notify::enqueue(
         tx,
@@ -223,6 +232,7 @@ pub(crate) struct Extra {
 /// and the deadline worker alike.
 pub(crate) async fn apply(
     tx: &mut Tx,
+    cat: &onegrid_domain::case::Catalogue,
     c: &CaseRow,
     a: &Action,
     by: ActorTier,
@@ -232,7 +242,6 @@ pub(crate) async fn apply(
 ) -> Result<CaseRow, AppError> {
     let ev = transition(&c.state, a, &by, now)?;
     let next = c.state.apply(&ev);
-    let cat = catalogue::catalogue(tx, c.street_id).await?;
     let s = settings::load(tx, c.street_id).await?;
     let limits = cat
         .limits(&c.category_code)
@@ -272,14 +281,23 @@ pub(crate) async fn apply(
         store::sync_subtasks(tx, c.street_id, c.id, next.assignment.as_ref()).await?;
     }
     if !a.attachments.is_empty() && !files::attach(tx, c.street_id, c.id, &a.attachments, purpose(a.kind)).await? {
-        return Err(AppError::field("attachments", "includes a file that was not uploaded or is already used"));
+        return Err(AppError::field(
+            "attachments",
+            "includes a file that was not uploaded or is already used",
+        ));
     }
     let (kind, message) = match a.kind {
         ActionKind::Dispatch | ActionKind::Reassign | ActionKind::Escalate | ActionKind::SendBack | ActionKind::Reopen => {
             ("assigned", format!("案件派遣 / case assigned: {}", c.category_code))
         }
-        ActionKind::ReturnForRework => ("returned", format!("案件退回重办 / case returned for rework: {}", c.category_code)),
-        ActionKind::Handle => ("handled", format!("案件已处置待核查 / case handled, to verify: {}", c.category_code)),
+        ActionKind::ReturnForRework => (
+            "returned",
+            format!("案件退回重办 / case returned for rework: {}", c.category_code),
+        ),
+        ActionKind::Handle => (
+            "handled",
+            format!("案件已处置待核查 / case handled, to verify: {}", c.category_code),
+        ),
         _ => ("", String::new()),
     };
     if let (false, Some(h)) = (kind.is_empty(), h) {
@@ -311,12 +329,17 @@ impl App {
         if input.version.is_some_and(|v| v != c.version) {
             return Err(AppError::Refused(
                 "stale",
-                format!("the case is at version {}, not {}; reload it", c.version, input.version.unwrap_or_default()),
+                format!(
+                    "the case is at version {}, not {}; reload it",
+                    c.version,
+                    input.version.unwrap_or_default()
+                ),
             ));
         }
         let now = Utc::now();
         let s = settings::load(&mut tx, c.street_id).await?;
-        let cat = catalogue::catalogue(&mut tx, c.street_id).await?;
+        let cached = self.street_catalogue(&mut tx, c.street_id).await?;
+        let cat = &cached.catalogue;
         let handle_limit = cat.limits(&c.category_code).map(|l| l.handle);
         let due = || handle_limit.map_or(now, |l| onegrid_domain::case::due_at(now, &l, &s.calendar));
         let a = action(&mut tx, &c, input, due).await?;
@@ -348,7 +371,7 @@ impl App {
             reply: opt(&input.reply),
             comment: opt(&input.comment),
         };
-        let row = apply(&mut tx, &c, &a, by, Some(actor.user.id), now, extra).await?;
+        let row = apply(&mut tx, cat, &c, &a, by, Some(actor.user.id), now, extra).await?;
         record(
             &mut tx,
             Some(actor),
@@ -387,8 +410,18 @@ impl App {
             reply: None,
             comment: opt(&input.comment),
         };
-        let row = apply(&mut tx, &c, &a, ActorTier::Reporter, None, Utc::now(), extra).await?;
-        record(&mut tx, None, c.street_id, a.kind.as_str(), "case", c.id, json!({"as": "reporter"})).await?;
+        let cached = self.street_catalogue(&mut tx, c.street_id).await?;
+        let row = apply(&mut tx, &cached.catalogue, &c, &a, ActorTier::Reporter, None, Utc::now(), extra).await?;
+        record(
+            &mut tx,
+            None,
+            c.street_id,
+            a.kind.as_str(),
+            "case",
+            c.id,
+            json!({"as": "reporter"}),
+        )
+        .await?;
         let t = tracked(&mut tx, row).await?;
         tx.commit().await?;
         Ok(t)

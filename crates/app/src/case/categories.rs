@@ -83,7 +83,13 @@ impl App {
             .collect())
     }
 
-    pub async fn edit_case_category(&self, actor: &Actor, street_id: i64, code: &str, e: &CategoryEdit) -> Result<CategoryRow, AppError> {
+    pub async fn edit_case_category(
+        &self,
+        actor: &Actor,
+        street_id: i64,
+        code: &str,
+        e: &CategoryEdit,
+    ) -> Result<CategoryRow, AppError> {
         admin_of(actor, street_id)?;
         let mut tx = self.db.write().await?;
         let rows = store::categories(&mut tx, street_id).await?;
@@ -136,8 +142,16 @@ impl App {
             return Err(AppError::Invalid(f));
         }
         store::update_category(&mut tx, street_id, &edited, e.active.unwrap_or(old.active)).await?;
-        record(&mut tx, Some(actor), street_id, "update", "case_category", old.catalogue_version, json!({"code": code, "edit": {
-            "zh": e.zh, "en": e.en, "department": e.department, "dispatch": e.dispatch, "handle": e.handle, "active": e.active}}))
+        record(
+            &mut tx,
+            Some(actor),
+            street_id,
+            "update",
+            "case_category",
+            old.catalogue_version,
+            json!({"code": code, "edit": {
+            "zh": e.zh, "en": e.en, "department": e.department, "dispatch": e.dispatch, "handle": e.handle, "active": e.active}}),
+        )
         .await?;
         let row = store::categories(&mut tx, street_id)
             .await?
@@ -172,7 +186,16 @@ impl App {
             return Err(AppError::field("person_id", "is not a person of this street"));
         }
         store::add_member(&mut tx, street_id, department_id, person_id).await?;
-        record(&mut tx, Some(actor), street_id, "create", "department_member", department_id, json!({"person_id": person_id})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            street_id,
+            "create",
+            "department_member",
+            department_id,
+            json!({"person_id": person_id}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -41,7 +41,12 @@ impl App {
             tx.commit().await?;
             run.checked += n;
             // A full batch that changed nothing would come back unchanged: stop.
-            if (n as i64) < BATCH || (DeadlineRun { checked: before.checked, ..run.clone() }) == before {
+            if (n as i64) < BATCH
+                || (DeadlineRun {
+                    checked: before.checked,
+                    ..run.clone()
+                }) == before
+            {
                 break;
             }
         }
@@ -101,7 +106,8 @@ impl App {
                     let Some(action) = decision.supervise_action() else {
                         break;
                     };
-                    let next = match apply(tx, &c, &action, ActorTier::System, None, now, Extra::default()).await {
+                    let cached = self.street_catalogue(tx, c.street_id).await?;
+                    let next = match apply(tx, &cached.catalogue, &c, &action, ActorTier::System, None, now, Extra::default()).await {
                         Ok(next) => next,
                         // Another worker moved the case first: its decision stands.
                         Err(AppError::Refused("stale", _)) => return Ok(()),
@@ -139,7 +145,15 @@ impl App {
                     };
                     if let Some(unit) = unit {
                         let h = Holder { tier: *to, unit };
-                        tell(tx, c.street_id, h, c.id, "escalated", &format!("案件督办 / case escalated to you: {}", c.category_code)).await?;
+                        tell(
+                            tx,
+                            c.street_id,
+                            h,
+                            c.id,
+                            "escalated",
+                            &format!("案件督办 / case escalated to you: {}", c.category_code),
+                        )
+                        .await?;
                     }
                     c = next;
                     continue;

@@ -81,15 +81,26 @@ impl App {
 
     /// Stores an uploaded file for a later report or step. Anyone may upload (residents report
     /// without an account); a file is only of use once a case takes it.
-    pub async fn upload_evidence(&self, actor: Option<&Actor>, street_id: Option<i64>, up: Upload<'_>) -> Result<Attachment, AppError> {
+    pub async fn upload_evidence(
+        &self,
+        actor: Option<&Actor>,
+        street_id: Option<i64>,
+        up: Upload<'_>,
+    ) -> Result<Attachment, AppError> {
         if up.bytes.is_empty() {
             return Err(AppError::field("file", "is empty"));
         }
         if up.bytes.len() > MAX_BYTES {
-            return Err(AppError::field("file", format!("is larger than {} MB", MAX_BYTES / 1024 / 1024)));
+            return Err(AppError::field(
+                "file",
+                format!("is larger than {} MB", MAX_BYTES / 1024 / 1024),
+            ));
         }
         let mime = sniff(up.bytes).ok_or_else(|| {
-            AppError::field("file", "is not a photo (JPEG, PNG, GIF, WebP, HEIC) or a PDF, whatever its name says")
+            AppError::field(
+                "file",
+                "is not a photo (JPEG, PNG, GIF, WebP, HEIC) or a PDF, whatever its name says",
+            )
         })?;
         let name: String = up
             .name
@@ -105,7 +116,12 @@ impl App {
                 let streets = onegrid_store::territory::streets(&mut tx).await?;
                 match streets.as_slice() {
                     [one] => one.id,
-                    _ => return Err(AppError::field("street_id", "is required: this installation serves several streets")),
+                    _ => {
+                        return Err(AppError::field(
+                            "street_id",
+                            "is required: this installation serves several streets",
+                        ));
+                    }
                 }
             }
         };

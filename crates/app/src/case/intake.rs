@@ -7,13 +7,13 @@ use chrono::{DateTime, Utc};
 use onegrid_domain::FieldError;
 use onegrid_domain::case::{CaseState, Step, StepClock};
 use onegrid_domain::people::Permission;
-use onegrid_store::case::{self as store, NewCase, catalogue, evidence as files};
+use onegrid_store::case::{self as store, NewCase, evidence as files};
 use onegrid_store::{Tx, now_ms};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
 use super::settings::{self, CaseSettings};
-use super::{CaseView, capacities, departments_of, holder, view};
+use super::{CaseView, assemble, capacities, departments_of, holder_at, view};
 use crate::accounts::{random_token, token_hash};
 use crate::locate::Crs;
 use crate::points::record;
@@ -117,7 +117,7 @@ pub enum Source<'a> {
     Public,
 }
 
-const MAX_DESCRIPTION: usize = 2000;
+pub(crate) const MAX_DESCRIPTION: usize = 2000;
 
 fn text(v: &Option<String>) -> Option<String> {
     v.as_ref().map(|s| s.trim().to_string()).filter(|s| !s.is_empty())
@@ -131,9 +131,14 @@ fn check_contact(i: &Intake, required: bool, out: &mut Vec<FieldError>) {
         out.push(FieldError::new("reporter_name", "must be at most 100 characters"));
     }
     if let Some(p) = &phone
-        && (p.len() > 30 || !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c)) || p.chars().filter(char::is_ascii_digit).count() < 5)
+        && (p.len() > 30
+            || !p.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c))
+            || p.chars().filter(char::is_ascii_digit).count() < 5)
     {
-        out.push(FieldError::new("reporter_phone", "must be a phone number (digits, spaces, + - ( ))"));
+        out.push(FieldError::new(
+            "reporter_phone",
+            "must be a phone number (digits, spaces, + - ( ))",
+        ));
     }
     if let Some(e) = &email
         && (e.len() > 200 || !e.contains('@') || e.starts_with('@') || e.ends_with('@'))
@@ -152,7 +157,9 @@ fn check_contact(i: &Intake, required: bool, out: &mut Vec<FieldError>) {
 fn valid_media_url(u: &str) -> bool {
     let rest = u.strip_prefix("https://").or_else(|| u.strip_prefix("http://"));
     u.len() <= 500
-        && !u.chars().any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
+        && !u
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>' || c == '"')
         && rest.is_some_and(|r| !r.is_empty() && !r.starts_with('/'))
 }
 
@@ -167,16 +174,21 @@ fn metres(a: (f64, f64), b: (f64, f64)) -> f64 {
 impl App {
     /// Files a case (C1). `idempotency_key`: a retry with the same key from the same source
     /// returns the first case (C8).
-    pub async fn report_case(&self, source: Source<'_>, input: &Intake, idempotency_key: Option<&str>) -> Result<Reported, AppError> {
+    pub async fn report_case(
+        &self,
+        source: Source<'_>,
+        input: &Intake,
+        idempotency_key: Option<&str>,
+    ) -> Result<Reported, AppError> {
         let channel = match (&source, input.channel.as_deref()) {
             (Source::Open311 { .. }, _) => Channel::Open311,
             (_, None) => match source {
                 Source::User(a) if a.can(Permission::ReportCases) => Channel::Field,
                 _ => Channel::Resident,
             },
-            (_, Some(c)) => Channel::parse(c).ok_or_else(|| {
-                AppError::field("channel", "must be one of resident, field, hotline, import")
-            })?,
+            (_, Some(c)) => {
+                Channel::parse(c).ok_or_else(|| AppError::field("channel", "must be one of resident, field, hotline, import"))?
+            }
         };
         let actor = match source {
             Source::User(a) => Some(a),
@@ -215,7 +227,10 @@ impl App {
         if description.is_empty() {
             fields.push(FieldError::new("description", "is required: say what is wrong and where"));
         } else if description.chars().count() > MAX_DESCRIPTION {
-            fields.push(FieldError::new("description", format!("must be at most {MAX_DESCRIPTION} characters")));
+            fields.push(FieldError::new(
+                "description",
+                format!("must be at most {MAX_DESCRIPTION} characters"),
+            ));
         }
         if input.category.trim().is_empty() {
             fields.push(FieldError::new("category", "is required"));
@@ -252,7 +267,10 @@ impl App {
             }
             (Channel::Import, Some(t)) => t,
             (_, Some(_)) => {
-                fields.push(FieldError::new("received_at", "only imported cases carry their own receipt time"));
+                fields.push(FieldError::new(
+                    "received_at",
+                    "only imported cases carry their own receipt time",
+                ));
                 now
             }
             (_, None) => now,
@@ -291,7 +309,10 @@ impl App {
         if let (Some((l, _)), Source::Open311 { street_id, .. }) = (&located, &source)
             && l.street.id != *street_id
         {
-            fields.push(FieldError::new("lat", "the point lies outside the street this API key serves"));
+            fields.push(FieldError::new(
+                "lat",
+                "the point lies outside the street this API key serves",
+            ));
         }
         let mut tx = self.db.write().await?;
         let street_id = match street_id {
@@ -302,15 +323,14 @@ impl App {
             fields.push(FieldError::new("street_id", "is required when the report has no map pin"));
             return Err(AppError::Invalid(fields));
         };
-        let cat = catalogue::catalogue(&mut tx, street_id).await?;
-        let rows = catalogue::categories(&mut tx, street_id).await?;
+        let cached = self.street_catalogue(&mut tx, street_id).await?;
+        let cat = &cached.catalogue;
         let code = input.category.trim();
-        let leaf = cat.leaves().any(|c| c.code == code);
-        let active = rows.iter().any(|r| r.category.code == code && r.active);
-        if !code.is_empty() && !(leaf && active) {
+        if !code.is_empty() && !cached.fileable.contains(code) {
+            let parent = cat.get(code).is_some() && !cat.leaves().any(|c| c.code == code);
             fields.push(FieldError::new(
                 "category",
-                if cat.get(code).is_some() && !leaf {
+                if parent {
                     "choose a sub-category: this one has sub-categories"
                 } else {
                     "is not a category of this street"
@@ -355,20 +375,7 @@ impl App {
             media_url,
         };
         let state = CaseState::new();
-        let id = match store::insert(&mut tx, &new, &state, None).await {
-            Ok(id) => id,
-            // Another request with the same key won the race: answer with its case.
-            Err(onegrid_store::StoreError::Conflict(_)) if scope.is_some() => {
-                drop(tx);
-                let (scope, key) = (scope.unwrap_or_default(), idempotency_key.unwrap_or_default());
-                return self.replay(actor, &scope, key).await?.ok_or(AppError::Conflict(
-                    "a case with this Idempotency-Key is being created".into(),
-                ));
-            }
-            Err(e) => return Err(e.into()),
-        };
-        let row = store::get(&mut tx, id).await?;
-        let h = holder(&row, &state);
+        let h = holder_at(street_id, new.community_id, new.grid_id, &state);
         let limits = cat
             .limits(code)
             .ok_or_else(|| AppError::Internal(format!("category {code} has no limits")))?;
@@ -381,23 +388,24 @@ impl App {
             &settings.calendar,
             &settings.deadlines,
         );
-        store::save(
-            &mut tx,
-            id,
-            row.version,
-            store::Saved {
-                state: &state,
-                holder: h,
-                clock: Some(&clock),
-                milestone: None,
-                at: received_at,
-                rating_comment: None,
-                final_reply: None,
-            },
-        )
-        .await?;
+        let id = match store::insert(&mut tx, &new, &state, h, Some(&clock)).await {
+            Ok(id) => id,
+            // Another request with the same key won the race: answer with its case.
+            Err(onegrid_store::StoreError::Conflict(_)) if scope.is_some() => {
+                drop(tx);
+                let (scope, key) = (scope.unwrap_or_default(), idempotency_key.unwrap_or_default());
+                return self
+                    .replay(actor, &scope, key)
+                    .await?
+                    .ok_or(AppError::Conflict("a case with this Idempotency-Key is being created".into()));
+            }
+            Err(e) => return Err(e.into()),
+        };
         if !input.attachments.is_empty() && !files::attach(&mut tx, street_id, id, &input.attachments, "report").await? {
-            return Err(AppError::field("attachments", "includes a file that was not uploaded or is already used"));
+            return Err(AppError::field(
+                "attachments",
+                "includes a file that was not uploaded or is already used",
+            ));
         }
         if let Some(h) = h {
             super::act::tell(&mut tx, street_id, h, id, "new_case", &format!("新案件 / new case {code}")).await?;
@@ -418,7 +426,13 @@ impl App {
             None => Vec::new(),
         };
         let acting_as = actor.map(|a| capacities(a, &row, &departments)).unwrap_or_default();
-        let view = view(&mut tx, row, acting_as).await?;
+        // A new case has no events yet, and files only if the report brought some.
+        let attachments = if input.attachments.is_empty() {
+            Vec::new()
+        } else {
+            files::of_case(&mut tx, id).await?
+        };
+        let view = assemble(row, Vec::new(), attachments, acting_as);
         tx.commit().await?;
         Ok(Reported {
             view,
@@ -449,7 +463,11 @@ impl App {
 /// The street when the installation serves exactly one.
 async fn only_street(tx: &mut Tx) -> Result<Option<i64>, AppError> {
     let streets = onegrid_store::territory::streets(tx).await?;
-    Ok(if streets.len() == 1 { streets.first().map(|s| s.id) } else { None })
+    Ok(if streets.len() == 1 {
+        streets.first().map(|s| s.id)
+    } else {
+        None
+    })
 }
 
 /// The nearest open case of the category within the street's radius and window (C8).

@@ -59,7 +59,11 @@ async fn units(tx: &mut Tx, actor: &Actor) -> Result<Units, AppError> {
             _ => {}
         }
     }
-    if actor.grants.iter().any(|g| matches!(g.role, Role::DepartmentStaff | Role::Specialist)) {
+    if actor
+        .grants
+        .iter()
+        .any(|g| matches!(g.role, Role::DepartmentStaff | Role::Specialist))
+    {
         u.departments = super::departments_of(tx, actor).await?;
     }
     Ok(u)
@@ -145,14 +149,18 @@ impl App {
         };
         if let Some(s) = q.status.as_deref().filter(|s| !s.is_empty()) {
             for part in s.split(',') {
-                let st = CaseStatus::parse(part.trim()).ok_or_else(|| AppError::field("status", format!("{part:?} is not a case status")))?;
+                let st = CaseStatus::parse(part.trim())
+                    .ok_or_else(|| AppError::field("status", format!("{part:?} is not a case status")))?;
                 f.statuses.push(st.as_str().to_string());
             }
         }
         let mut tx = self.db.read().await?;
         if let Some(c) = q.category.as_deref().filter(|s| !s.is_empty()) {
             let known = match actor.home_street() {
-                Some(street) => catalogue::categories(&mut tx, street).await?.iter().any(|r| r.category.code == c),
+                Some(street) => catalogue::categories(&mut tx, street)
+                    .await?
+                    .iter()
+                    .any(|r| r.category.code == c),
                 None => false,
             };
             if !known {

@@ -6,20 +6,28 @@
 //! to; the reporter acts by account or private link. The rules of each step are the domain's.
 
 mod act;
+mod cache;
 pub mod categories;
 mod deadline;
 pub mod evidence;
+mod import;
 mod intake;
 mod lists;
 mod notify;
+pub mod open311;
 mod place;
 mod settings;
 
 pub use act::{ActInput, AssignTo};
 pub use act::{TimelineEntry, Tracked};
+pub use cache::CatalogueCache;
 pub use deadline::DeadlineRun;
+pub use import::{COLUMNS as IMPORT_COLUMNS, CaseImportReport};
 pub use intake::{Channel, Intake, Reported, Source};
 pub use lists::{CaseListQuery, MyCases, Weekly};
+pub use notify::signature;
+/// The case row as lists and views hand it out (the pages name it).
+pub use onegrid_store::case::CaseRow;
 pub use settings::CaseSettings;
 
 use onegrid_domain::case::{ActionKind, ActorTier, Assignment, CaseState, CaseStatus, Tier, available_actions};
@@ -28,7 +36,7 @@ use onegrid_domain::territory::Level;
 use onegrid_store::Tx;
 use onegrid_store::case::catalogue;
 use onegrid_store::case::evidence::Attachment;
-use onegrid_store::case::{self as store, CaseRow, EventRow, Holder};
+use onegrid_store::case::{self as store, EventRow, Holder};
 use serde::Serialize;
 
 use crate::{Actor, App, AppError};
@@ -70,10 +78,15 @@ pub(crate) fn path(c: &CaseRow) -> UnitPath {
 /// dispatched; the assignee while it is handled; the community (or, above it, the command centre)
 /// while the result is checked and closed.
 pub(crate) fn holder(c: &CaseRow, s: &CaseState) -> Option<Holder> {
+    holder_at(c.street_id, c.community_id, c.grid_id, s)
+}
+
+/// `holder` for a case not yet written: its street, community and grid.
+pub(crate) fn holder_at(street_id: i64, community_id: Option<i64>, grid_id: Option<i64>, s: &CaseState) -> Option<Holder> {
     let level_unit = |tier: Tier| -> Holder {
         let unit = match tier {
-            Tier::Grid => c.grid_id,
-            Tier::Community => c.community_id,
+            Tier::Grid => grid_id,
+            Tier::Community => community_id,
             _ => None,
         };
         match unit {
@@ -81,7 +94,7 @@ pub(crate) fn holder(c: &CaseRow, s: &CaseState) -> Option<Holder> {
             // Outside every grid (no location): the command centre holds it.
             None => Holder {
                 tier: Tier::CommandCentre,
-                unit: c.street_id,
+                unit: street_id,
             },
         }
     };
@@ -116,9 +129,7 @@ pub(crate) fn capacities(actor: &Actor, c: &CaseRow, departments: &[i64]) -> Vec
             ActorTier::CommandCentre => g.level == Level::Street && g.unit_id == c.street_id,
             ActorTier::Community => g.level == Level::Community && Some(g.unit_id) == c.community_id,
             ActorTier::Grid => g.level == Level::Grid && Some(g.unit_id) == c.grid_id,
-            ActorTier::Department => {
-                matches!(g.role, Role::DepartmentStaff | Role::Specialist) && involves(c, departments)
-            }
+            ActorTier::Department => matches!(g.role, Role::DepartmentStaff | Role::Specialist) && involves(c, departments),
             ActorTier::Reporter | ActorTier::System => false,
         };
         if on_case && !out.contains(&tier) {
@@ -176,6 +187,10 @@ impl App {
 pub(crate) async fn view(tx: &mut Tx, c: CaseRow, acting_as: Vec<ActorTier>) -> Result<CaseView, AppError> {
     let events = store::events(tx, c.id).await?;
     let attachments = store::evidence::of_case(tx, c.id).await?;
+    Ok(assemble(c, events, attachments, acting_as))
+}
+
+pub(crate) fn assemble(c: CaseRow, events: Vec<EventRow>, attachments: Vec<Attachment>, acting_as: Vec<ActorTier>) -> CaseView {
     let mut actions: Vec<ActionKind> = Vec::new();
     for t in &acting_as {
         for a in available_actions(&c.state, *t) {
@@ -184,12 +199,12 @@ pub(crate) async fn view(tx: &mut Tx, c: CaseRow, acting_as: Vec<ActorTier>) -> 
             }
         }
     }
-    Ok(CaseView {
+    CaseView {
         number: number(&c),
         case: c,
         events,
         attachments,
         actions,
         acting_as,
-    })
+    }
 }

@@ -91,7 +91,16 @@ impl App {
         if !store::set_webhook_active(&mut tx, street_id, id, active).await? {
             return Err(AppError::NotFound);
         }
-        record(&mut tx, Some(actor), street_id, "update", "webhook", id, json!({"active": active})).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            street_id,
+            "update",
+            "webhook",
+            id,
+            json!({"active": active}),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

@@ -55,7 +55,11 @@ impl CaseSettings {
                 "must be between 0 and 365",
             ));
         }
-        if fields.is_empty() { Ok(()) } else { Err(AppError::Invalid(fields)) }
+        if fields.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Invalid(fields))
+        }
     }
 }
 
@@ -81,7 +85,16 @@ impl App {
         let mut tx = self.db.write().await?;
         let value = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;
         settings::set(&mut tx, street_id, KEY, &value).await?;
-        record(&mut tx, Some(actor), street_id, "update", "case_settings", street_id, json!(s)).await?;
+        record(
+            &mut tx,
+            Some(actor),
+            street_id,
+            "update",
+            "case_settings",
+            street_id,
+            json!(s),
+        )
+        .await?;
         tx.commit().await?;
         Ok(())
     }

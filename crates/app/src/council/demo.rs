@@ -2,7 +2,9 @@
 //! through the council's store functions, in the order the use cases would write them.
 
 use onegrid_demo::{Council, DemoDecision};
-use onegrid_domain::council::{Ballot, CouncilPolicy, Majority, NewProject, NewTopic, StageStatus, Tally, TopicStatus, VoteRules};
+use onegrid_domain::council::{
+    Ballot, CouncilPolicy, Majority, NewProject, NewTopic, StageStatus, Tally, TopicStatus, VoteRules,
+};
 use onegrid_domain::people::UnitPath;
 use onegrid_store::Tx;
 use onegrid_store::accounts::{self as accounts_store, User};

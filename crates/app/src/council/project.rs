@@ -4,8 +4,8 @@
 
 use onegrid_domain::FieldError;
 use onegrid_domain::council::{
-    Acceptance, CouncilRefusal, NewMilestone, NewProblem, NewProject, ProjectStatus, StageStatus, acceptance_blockers, check_stage_name,
-    stage_may_finish, valid_date,
+    Acceptance, CouncilRefusal, NewMilestone, NewProblem, NewProject, ProjectStatus, StageStatus, acceptance_blockers,
+    check_stage_name, stage_may_finish, valid_date,
 };
 use onegrid_domain::error::Checks;
 use onegrid_domain::people::{Permission, UnitPath};
@@ -300,7 +300,11 @@ impl App {
 
     /// Marks a milestone reached, today unless `on` says otherwise.
     pub async fn reach_milestone(&self, actor: &Actor, milestone_id: i64, on: Option<&str>) -> Result<ProjectView, AppError> {
-        let date = on.map(str::trim).filter(|d| !d.is_empty()).map(String::from).unwrap_or_else(today);
+        let date = on
+            .map(str::trim)
+            .filter(|d| !d.is_empty())
+            .map(String::from)
+            .unwrap_or_else(today);
         if !valid_date(&date) {
             return Err(FieldError::new("done_on", "must be a date (YYYY-MM-DD)").into());
         }

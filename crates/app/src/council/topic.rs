@@ -197,7 +197,13 @@ impl App {
         self.topic_step(actor, id, TopicAction::Close, "close").await
     }
 
-    pub(crate) async fn topic_step(&self, actor: &Actor, id: i64, action: TopicAction, name: &str) -> Result<TopicView, AppError> {
+    pub(crate) async fn topic_step(
+        &self,
+        actor: &Actor,
+        id: i64,
+        action: TopicAction,
+        name: &str,
+    ) -> Result<TopicView, AppError> {
         let mut tx = self.db.write().await?;
         let (topic, a) = topic_for(&mut tx, actor, id).await?;
         require_run(actor, &a)?;

@@ -59,7 +59,11 @@ fn rules_from(o: &VoteOptions, defaults: VoteRules) -> Result<VoteRules, AppErro
     if let Err(DomainError::Invalid(f)) = rules.check() {
         errs.extend(f);
     }
-    if errs.is_empty() { Ok(rules) } else { Err(AppError::Invalid(errs)) }
+    if errs.is_empty() {
+        Ok(rules)
+    } else {
+        Err(AppError::Invalid(errs))
+    }
 }
 
 fn rules_of(t: &store::Topic) -> Result<VoteRules, AppError> {

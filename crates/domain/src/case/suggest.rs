@@ -323,7 +323,10 @@ mod tests {
             ("Illegally parked cars block the lane outside the school", "E0505"),
             ("楼上邻居每天晚上十一点以后还在装修敲打，噪音太大影响休息", "S0401"),
             ("隔壁广场舞音响声音太大，晚上噪音扰民", "S0401"),
-            ("The neighbours play loud music after midnight, the noise keeps us awake", "S0401"),
+            (
+                "The neighbours play loud music after midnight, the noise keeps us awake",
+                "S0401",
+            ),
             ("Loud noise from the flat upstairs late at night", "S0401"),
             ("路灯不亮了，晚上走路很黑", "C0108"),
             ("小区门口的路灯坏了好几天，一直不亮", "C0108"),
@@ -387,7 +390,14 @@ mod tests {
     #[test]
     fn c10_confidence_is_a_probability() {
         let m = Suggester::train(&examples());
-        for text in ["垃圾", "车停在门口，路灯也坏了", "noise", "路", "一辆车", "rubbish car noise light"] {
+        for text in [
+            "垃圾",
+            "车停在门口，路灯也坏了",
+            "noise",
+            "路",
+            "一辆车",
+            "rubbish car noise light",
+        ] {
             let all = m.suggest(text, 10);
             assert_eq!(all.len(), 4, "{text}: every learnt category is ranked");
             let sum: f64 = all.iter().map(|s| s.confidence).sum();
@@ -421,7 +431,11 @@ mod tests {
         ];
         for i in 0..200 {
             let (zh, en, code) = topics[i % 4];
-            let text = if i % 5 == 0 { format!("{en} near block {i}") } else { format!("{i}号楼附近{zh}") };
+            let text = if i % 5 == 0 {
+                format!("{en} near block {i}")
+            } else {
+                format!("{i}号楼附近{zh}")
+            };
             ex.push((text, code.to_string()));
         }
         let a = held_out_accuracy(&ex, 0.2, 7);
@@ -436,7 +450,9 @@ mod tests {
         let c = held_out_accuracy(&ex, 0.0, 7);
         assert_eq!((c.train, c.test, c.top1), (200, 0, 0.0));
         // Labels that the text does not predict: no better than chance.
-        let noise: Vec<(String, &str)> = (0..400).map(|i| (format!("第{i}号"), ["A", "B", "C", "D"][i * 7 % 4])).collect();
+        let noise: Vec<(String, &str)> = (0..400)
+            .map(|i| (format!("第{i}号"), ["A", "B", "C", "D"][i * 7 % 4]))
+            .collect();
         let d = held_out_accuracy(&noise, 0.25, 1);
         assert!(d.top1 < 0.5, "{d:?}");
     }

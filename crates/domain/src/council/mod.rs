@@ -15,8 +15,8 @@ mod vote;
 
 pub use item::{ItemStatus, NewItem, NewReport, overdue, valid_date};
 pub use project::{
-    Acceptance, NewMilestone, NewProblem, NewProject, ProblemStatus, ProjectKind, ProjectStatus, StageStatus, acceptance_blockers,
-    check_stage_name, stage_may_finish,
+    Acceptance, NewMilestone, NewProblem, NewProject, ProblemStatus, ProjectKind, ProjectStatus, StageStatus,
+    acceptance_blockers, check_stage_name, stage_may_finish,
 };
 pub use refusal::CouncilRefusal;
 pub use topic::{Minutes, NewTopic, TopicAction, TopicStatus};

@@ -175,7 +175,11 @@ impl NewProject {
     pub fn check(&self) -> Result<(), DomainError> {
         let mut c = Checks::new();
         c.check((1..=100).contains(&len(&self.title)), "title", "must be 1–100 characters");
-        c.check(len(&self.description) <= 4000, "description", "must be at most 4000 characters");
+        c.check(
+            len(&self.description) <= 4000,
+            "description",
+            "must be at most 4000 characters",
+        );
         c.check((1..=20).contains(&self.stages.len()), "stages", "list 1–20 stages in order");
         for (i, s) in self.stages.iter().enumerate() {
             check_stage_name(&mut c, &format!("stages[{i}]"), s);

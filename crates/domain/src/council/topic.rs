@@ -151,7 +151,11 @@ impl Minutes {
             _ => None,
         };
         c.check(decision.is_some(), "decision", "must be adopted or rejected");
-        c.check((1..=10_000).contains(&len(&self.minutes)), "minutes", "must be 1–10000 characters");
+        c.check(
+            (1..=10_000).contains(&len(&self.minutes)),
+            "minutes",
+            "must be 1–10000 characters",
+        );
         c.check(valid_date(self.held_on.trim()), "held_on", "must be a date (YYYY-MM-DD)");
         c.finish()?;
         Ok(decision.unwrap_or(false))

@@ -70,9 +70,7 @@ impl Majority {
     }
 
     pub fn parse(s: &str) -> Option<Majority> {
-        [Majority::Simple, Majority::TwoThirds]
-            .into_iter()
-            .find(|x| x.as_str() == s)
+        [Majority::Simple, Majority::TwoThirds].into_iter().find(|x| x.as_str() == s)
     }
 
     /// Whether `yes` out of `yes + no` reaches the majority; nobody voting yes never does.

@@ -1,5 +1,6 @@
 //! `onegrid demo` (D4): migrates, loads the generated demo street once, prints one sign-in per
-//! role, and serves. The `LOGIN` and `FORBIDDEN_*` lines are a fixed format that tests parse.
+//! role, and serves. The `LOGIN`, `FORBIDDEN_*` and `OPEN311_KEY` lines are a fixed format that
+//! tests parse.
 
 use std::process::ExitCode;
 
@@ -84,6 +85,15 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
             None => tracing::warn!(username = %worker.username, "no household outside the grid worker's grid to show"),
         }
     }
+    // I3: Open311 reads need no key; this one (derived from the seed) posts requests.
+    match app.demo_open311_key(outcome.street_id, seed).await? {
+        Some(key) => {
+            println!();
+            println!("Open311 GeoReport v2 clients post requests to /open311/v2/requests.xml with this api_key:");
+            println!("OPEN311_KEY key={key}");
+        }
+        None => tracing::warn!("the demo Open311 key was revoked; issue one with `onegrid apikey create --name NAME`"),
+    }
     serving::flush();
 
     let Some((listener, addr)) = bound else {
@@ -91,6 +101,7 @@ pub async fn run(args: Args, settings: &Settings) -> anyhow::Result<ExitCode> {
     };
     println!();
     println!("OneGrid demo at http://{addr} — sign in at http://{addr}/login");
+    println!("Open311 GeoReport v2 at http://{addr}/open311/v2/discovery.xml");
     serving::flush();
     serving::serve(app, listener).await?;
     Ok(ExitCode::SUCCESS)

@@ -1,5 +1,6 @@
 //! One module per subcommand. Each returns the process exit code; errors are printed by `main`.
 
+pub mod apikey;
 pub mod coverage;
 pub mod demo;
 pub mod export;
@@ -40,6 +41,7 @@ pub async fn run(cli: Cli, sources: Sources) -> anyhow::Result<ExitCode> {
         Command::Export(a) => export::run(a, &settings).await,
         Command::Coverage(a) => coverage::run(a, &settings).await,
         Command::User(c) => user::run(c, &settings).await,
+        Command::Apikey(c) => apikey::run(c, &settings).await,
         Command::Partition(a) => partition::run_street(&a, &settings).await,
     }
 }

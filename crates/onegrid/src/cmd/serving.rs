@@ -43,7 +43,9 @@ fn worker_interval() -> anyhow::Result<std::time::Duration> {
             .parse::<u64>()
             .ok()
             .filter(|ms| (100..=3_600_000).contains(ms))
-            .with_context(|| format!("ONEGRID_WORKER_INTERVAL_MS: {v:?} must be a whole number of milliseconds from 100 to 3600000"))?,
+            .with_context(|| {
+                format!("ONEGRID_WORKER_INTERVAL_MS: {v:?} must be a whole number of milliseconds from 100 to 3600000")
+            })?,
     };
     Ok(std::time::Duration::from_millis(ms))
 }

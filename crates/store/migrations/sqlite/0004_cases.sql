@@ -93,7 +93,9 @@ CREATE TABLE cases (
 );
 CREATE INDEX cases_handler ON cases(handler_tier, handler_unit, due_at) WHERE handler_unit IS NOT NULL;
 CREATE INDEX cases_next_check ON cases(next_check_at) WHERE next_check_at IS NOT NULL;
-CREATE INDEX cases_community ON cases(street_id, community_id, received_at);
+CREATE INDEX cases_community ON cases(community_id, received_at);
+-- Open cases are exactly those someone holds (handler_unit set): the work lists' partial indexes.
+CREATE INDEX cases_open_community ON cases(community_id, due_at) WHERE handler_unit IS NOT NULL;
 CREATE INDEX cases_grid ON cases(grid_id, status);
 CREATE INDEX cases_category ON cases(street_id, category_code, status);
 CREATE INDEX cases_received ON cases(street_id, received_at);

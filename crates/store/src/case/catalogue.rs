@@ -34,7 +34,8 @@ pub async fn seed(tx: &mut Tx, street_id: i64, cat: &Catalogue) -> Result<()> {
         .map(|r| r.rows_affected()))?;
     }
     for k in &cat.categories {
-        on!(tx, |c| sqlx::query(
+        on!(tx, |c| {
+            sqlx::query(
             "INSERT INTO case_categories (street_id, code, parent_code, kind, standard_code, zh, en, department_code, \
              dispatch_limit, handle_limit, basis, active, catalogue_version) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, TRUE, $12) \
@@ -58,7 +59,8 @@ pub async fn seed(tx: &mut Tx, street_id: i64, cat: &Catalogue) -> Result<()> {
         .bind(i64::from(cat.version))
         .execute(c)
         .await
-        .map(|r| r.rows_affected()))?;
+        .map(|r| r.rows_affected())
+        })?;
     }
     Ok(())
 }
@@ -110,13 +112,15 @@ fn limit(s: Option<String>) -> Option<Limit> {
 }
 
 pub async fn categories(tx: &mut Tx, street_id: i64) -> Result<Vec<CategoryRow>> {
-    let rows = on!(tx, |c| sqlx::query_as::<_, CategoryTuple>(
+    let rows = on!(tx, |c| {
+        sqlx::query_as::<_, CategoryTuple>(
         "SELECT code, parent_code, kind, standard_code, zh, en, department_code, dispatch_limit, handle_limit, basis, active, \
          catalogue_version, edited_at FROM case_categories WHERE street_id = $1 ORDER BY code"
     )
     .bind(street_id)
     .fetch_all(c)
-    .await)?;
+    .await
+    })?;
     Ok(rows
         .into_iter()
         .map(|r| CategoryRow {
@@ -184,7 +188,8 @@ pub async fn catalogue(tx: &mut Tx, street_id: i64) -> Result<Catalogue> {
 
 /// Saves a street admin's edit of one category.
 pub async fn update_category(tx: &mut Tx, street_id: i64, c: &Category, active: bool) -> Result<bool> {
-    let n = on!(tx, |conn| sqlx::query(
+    let n = on!(tx, |conn| {
+        sqlx::query(
         "UPDATE case_categories SET zh = $3, en = $4, department_code = $5, dispatch_limit = $6, handle_limit = $7, active = $8, \
          edited_at = $9 WHERE street_id = $1 AND code = $2"
     )
@@ -199,7 +204,8 @@ pub async fn update_category(tx: &mut Tx, street_id: i64, c: &Category, active: 
     .bind(now_ms())
     .execute(conn)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 
@@ -229,7 +235,21 @@ pub async fn departments_of(tx: &mut Tx, person_id: i64) -> Result<Vec<i64>> {
 
 /// Every department as (id, street_id).
 pub async fn departments_all(tx: &mut Tx) -> Result<Vec<(i64, i64)>> {
-    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64)>("SELECT id, street_id FROM departments ORDER BY id")
-        .fetch_all(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64)>(
+        "SELECT id, street_id FROM departments ORDER BY id"
+    )
+    .fetch_all(c)
+    .await)?)
+}
+
+/// What changes when the street's categories change: row count, latest edit, catalogue version.
+/// Cheap (the unique index on (street_id, code) answers it), so a cached catalogue is checked
+/// against it on every use, in every process.
+pub async fn stamp(tx: &mut Tx, street_id: i64) -> Result<(i64, i64, i64)> {
+    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64, i64)>(
+        "SELECT COUNT(*), COALESCE(MAX(edited_at), 0), COALESCE(MAX(catalogue_version), 0) FROM case_categories WHERE street_id = $1"
+    )
+    .bind(street_id)
+    .fetch_one(c)
+    .await)?)
 }

@@ -67,13 +67,16 @@ fn from_row(r: Row) -> Attachment {
     }
 }
 
-const SELECT: &str = "SELECT id, street_id, case_id, purpose, sha256, mime, bytes, name, uploaded_by, uploaded_at FROM attachments";
+const SELECT: &str =
+    "SELECT id, street_id, case_id, purpose, sha256, mime, bytes, name, uploaded_by, uploaded_at FROM attachments";
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<Attachment> {
-    let r = on!(tx, |c| sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!("{SELECT} WHERE id = $1")))
-        .bind(id)
-        .fetch_optional(c)
-        .await)?;
+    let r = on!(tx, |c| sqlx::query_as::<_, Row>(sqlx::AssertSqlSafe(format!(
+        "{SELECT} WHERE id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(c)
+    .await)?;
     r.map(from_row).ok_or(StoreError::NotFound)
 }
 

@@ -10,6 +10,9 @@ use crate::error::Result;
 use crate::{Tx, on, scope};
 
 const OPEN: &str = "status NOT IN ('closed', 'rejected', 'merged')";
+/// The same as `OPEN` (a case is held by someone exactly while it is open), in the form the
+/// partial indexes on `handler_unit` serve.
+const HELD: &str = "handler_unit IS NOT NULL";
 
 /// The units a user acts for, by tier (C3).
 #[derive(Debug, Clone, Default)]
@@ -31,7 +34,11 @@ impl Units {
             (Tier::Department, &self.departments),
         ] {
             if !ids.is_empty() {
-                out.push(format!("(handler_tier = '{}' AND handler_unit IN ({}))", tier.as_str(), list(ids)));
+                out.push(format!(
+                    "(handler_tier = '{}' AND handler_unit IN ({}))",
+                    tier.as_str(),
+                    list(ids)
+                ));
             }
         }
         if !self.departments.is_empty() {
@@ -57,7 +64,7 @@ pub async fn my_cases(tx: &mut Tx, units: &Units, limit: i64, offset: i64) -> Re
     cases_where(
         tx,
         &format!(
-            "WHERE {OPEN} AND ({}) ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id LIMIT $1 OFFSET $2",
+            "WHERE {HELD} AND ({}) ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id LIMIT $1 OFFSET $2",
             clauses.join(" OR ")
         ),
         &[limit, offset],
@@ -72,13 +79,15 @@ pub async fn my_counts(tx: &mut Tx, units: &Units, now: i64) -> Result<(i64, i64
         return Ok((0, 0));
     }
     let sql = format!(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0) FROM cases WHERE {OPEN} AND ({})",
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0) FROM cases WHERE {HELD} AND ({})",
         clauses.join(" OR ")
     );
-    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(now)
-        .fetch_one(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(now)
+    .fetch_one(c)
+    .await)?)
 }
 
 /// The weekly case meeting list of a community (C11): what came in during the week, and every
@@ -87,8 +96,9 @@ pub async fn weekly(tx: &mut Tx, community_id: i64, from: i64, to: i64, now: i64
     cases_where(
         tx,
         &format!(
-            "WHERE community_id = $1 AND ((received_at >= $2 AND received_at < $3) OR ({OPEN} AND (due_at < $4 \
-             OR escalation_level > 0 OR reworks > 0 OR reopens > 0))) ORDER BY received_at, id LIMIT 2000"
+            "WHERE id IN (SELECT id FROM cases WHERE community_id = $1 AND received_at >= $2 AND received_at < $3 \
+             UNION SELECT id FROM cases WHERE community_id = $1 AND {HELD} AND (due_at < $4 OR escalation_level > 0 \
+             OR reworks > 0 OR reopens > 0)) ORDER BY received_at, id LIMIT 2000"
         ),
         &[community_id, from, to, now],
     )
@@ -151,7 +161,10 @@ pub async fn search(tx: &mut Tx, scope: Option<&Scope>, f: &Filter) -> Result<Ve
     }
     cases_where(
         tx,
-        &format!("WHERE {} ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2", w.join(" AND ")),
+        &format!(
+            "WHERE {} ORDER BY received_at DESC, id DESC LIMIT $1 OFFSET $2",
+            w.join(" AND ")
+        ),
         &[f.limit, f.offset],
     )
     .await
@@ -172,15 +185,17 @@ pub async fn open_nearby(
         "SELECT id, lat, lng, received_at FROM cases WHERE street_id = $1 AND category_code = $2 AND {OPEN} \
          AND lat BETWEEN $3 AND $4 AND lng BETWEEN $5 AND $6 ORDER BY received_at DESC LIMIT 50"
     );
-    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, f64, f64, i64)>(sqlx::AssertSqlSafe(sql.clone()))
-        .bind(street_id)
-        .bind(category)
-        .bind(lat - dlat)
-        .bind(lat + dlat)
-        .bind(lng - dlng)
-        .bind(lng + dlng)
-        .fetch_all(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, f64, f64, i64)>(sqlx::AssertSqlSafe(
+        sql.clone()
+    ))
+    .bind(street_id)
+    .bind(category)
+    .bind(lat - dlat)
+    .bind(lat + dlat)
+    .bind(lng - dlng)
+    .bind(lng + dlng)
+    .fetch_all(c)
+    .await)?)
 }
 
 /// Ratings for staff (C6): closed cases with a rating, newest first.

@@ -163,7 +163,10 @@ pub(crate) async fn cases_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Resul
 }
 
 pub async fn get(tx: &mut Tx, id: i64) -> Result<CaseRow> {
-    cases_where(tx, "WHERE id = $1", &[id]).await?.pop().ok_or(StoreError::NotFound)
+    cases_where(tx, "WHERE id = $1", &[id])
+        .await?
+        .pop()
+        .ok_or(StoreError::NotFound)
 }
 
 pub async fn by_token_hash(tx: &mut Tx, token_hash: &str) -> Result<CaseRow> {
@@ -185,17 +188,16 @@ pub async fn by_idempotency_key(tx: &mut Tx, scope: &str, key: &str) -> Result<O
     .await)?)
 }
 
-/// Inserts a received case: status `received`, held by its grid (or the street when it lies
-/// outside every grid); the caller then appends nothing (intake is not an event) and sets the
-/// first clock with `save`.
-pub async fn insert(tx: &mut Tx, n: &NewCase, state: &CaseState, holder: Option<Holder>) -> Result<i64> {
+/// Inserts a received case with whose move it is and its first step clock (intake is not an
+/// event: the log starts with the first step staff take).
+pub async fn insert(tx: &mut Tx, n: &NewCase, state: &CaseState, holder: Option<Holder>, clock: Option<&StepClock>) -> Result<i64> {
     on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO cases (street_id, token_hash, category_code, channel, description, address, lat, lng, community_id, grid_id, \
          micro_grid_id, reporter_name, reporter_phone, reporter_email, reporter_user_id, created_by, open311_key_id, \
          idempotency_scope, idempotency_key, duplicate_of, status, level, escalation_level, reworks, reopens, handler_tier, \
-         handler_unit, version, received_at, updated_at, media_url) \
+         handler_unit, version, received_at, updated_at, media_url, clock, due_at, next_check_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 0, 0, 0, $23, \
-         $24, 0, $25, $26, $27) RETURNING id"
+         $24, 0, $25, $26, $27, $28, $29, $30) RETURNING id"
     )
     .bind(n.street_id)
     .bind(&n.token_hash)
@@ -224,6 +226,9 @@ pub async fn insert(tx: &mut Tx, n: &NewCase, state: &CaseState, holder: Option<
     .bind(n.received_at)
     .bind(now_ms())
     .bind(&n.media_url)
+    .bind(clock.map(Json))
+    .bind(clock.map(|c| c.due_at.timestamp_millis()))
+    .bind(clock.and_then(StepClock::next_check_at).map(|t| t.timestamp_millis()))
     .fetch_one(c)
     .await)
     .map_err(StoreError::from_write)
@@ -284,7 +289,14 @@ pub async fn save(tx: &mut Tx, id: i64, version: i64, s: Saved<'_>) -> Result<bo
 }
 
 /// Appends one event as the case's `seq`-th.
-pub async fn append_event(tx: &mut Tx, street_id: i64, case_id: i64, seq: i64, ev: &CaseEvent, by_user: Option<i64>) -> Result<()> {
+pub async fn append_event(
+    tx: &mut Tx,
+    street_id: i64,
+    case_id: i64,
+    seq: i64,
+    ev: &CaseEvent,
+    by_user: Option<i64>,
+) -> Result<()> {
     on!(tx, |c| sqlx::query(
         "INSERT INTO case_events (street_id, case_id, seq, from_status, to_status, action, by_tier, by_user_id, at, detail) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
@@ -317,14 +329,16 @@ pub struct EventRow {
 }
 
 pub async fn events(tx: &mut Tx, case_id: i64) -> Result<Vec<EventRow>> {
-    let rows = on!(tx, |c| sqlx::query_as::<_, (i64, Json<CaseEvent>, Option<i64>, Option<String>)>(
-        "SELECT e.seq, e.detail, e.by_user_id, COALESCE(p.name, u.username) FROM case_events e \
+    let rows = on!(tx, |c| {
+        sqlx::query_as::<_, (i64, Json<CaseEvent>, Option<i64>, Option<String>)>(
+            "SELECT e.seq, e.detail, e.by_user_id, COALESCE(p.name, u.username) FROM case_events e \
          LEFT JOIN users u ON u.id = e.by_user_id LEFT JOIN people p ON p.id = u.person_id \
-         WHERE e.case_id = $1 ORDER BY e.seq"
-    )
-    .bind(case_id)
-    .fetch_all(c)
-    .await)?;
+         WHERE e.case_id = $1 ORDER BY e.seq",
+        )
+        .bind(case_id)
+        .fetch_all(c)
+        .await
+    })?;
     Ok(rows
         .into_iter()
         .map(|(seq, ev, by_user_id, by_name)| EventRow {
@@ -369,11 +383,13 @@ pub async fn sync_subtasks(tx: &mut Tx, street_id: i64, case_id: i64, assignment
 
 /// Whether a department exists in the street.
 pub async fn department_in(tx: &mut Tx, street_id: i64, department_id: i64) -> Result<bool> {
-    let n: Option<i64> = on!(tx, |c| sqlx::query_scalar("SELECT id FROM departments WHERE id = $1 AND street_id = $2")
-        .bind(department_id)
-        .bind(street_id)
-        .fetch_optional(c)
-        .await)?;
+    let n: Option<i64> = on!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM departments WHERE id = $1 AND street_id = $2"
+    )
+    .bind(department_id)
+    .bind(street_id)
+    .fetch_optional(c)
+    .await)?;
     Ok(n.is_some())
 }
 

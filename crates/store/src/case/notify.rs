@@ -33,7 +33,7 @@ pub async fn notify_holders(
          WHERE m.department_id = $1 AND NOT u.disabled"
     } else {
         "SELECT DISTINCT u.id FROM users u JOIN posts p ON p.person_id = u.person_id \
-         WHERE p.unit_id = $1 AND p.level = $2 AND p.starts_on <= $3 AND (p.ends_on IS NULL OR p.ends_on >= $3) \
+         WHERE p.street_id = $4 AND p.level = $2 AND p.unit_id = $1 AND p.starts_on <= $3 AND (p.ends_on IS NULL OR p.ends_on >= $3) \
          AND NOT u.disabled AND p.role NOT IN ('building_leader', 'second_building_leader', 'micro_grid_leader')"
     };
     let level = match tier {
@@ -61,7 +61,10 @@ pub async fn notify_holders(
 }
 
 pub async fn for_user(tx: &mut Tx, user_id: i64, limit: i64) -> Result<Vec<Notification>> {
-    let rows = on!(tx, |c| sqlx::query_as::<_, (i64, Option<i64>, String, String, i64, Option<i64>)>(
+    let rows = on!(tx, |c| sqlx::query_as::<
+        _,
+        (i64, Option<i64>, String, String, i64, Option<i64>),
+    >(
         "SELECT id, case_id, kind, message, created_at, read_at FROM notifications WHERE user_id = $1 \
          ORDER BY created_at DESC, id DESC LIMIT $2"
     )
@@ -147,13 +150,15 @@ pub async fn webhooks(tx: &mut Tx, street_id: i64) -> Result<Vec<Webhook>> {
 }
 
 pub async fn set_webhook_active(tx: &mut Tx, street_id: i64, id: i64, active: bool) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE webhooks SET active = $3 WHERE id = $1 AND street_id = $2")
-        .bind(id)
-        .bind(street_id)
-        .bind(active)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE webhooks SET active = $3 WHERE id = $1 AND street_id = $2"
+    )
+    .bind(id)
+    .bind(street_id)
+    .bind(active)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -195,9 +200,9 @@ pub async fn claim_deliveries(tx: &mut Tx, now: i64, limit: i64) -> Result<Vec<D
         "SELECT d.id, w.url, w.secret, d.event, d.payload, d.attempts FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id \
          WHERE d.next_attempt_at <= $1 ORDER BY d.next_attempt_at, d.id LIMIT $2{lock}"
     );
-    let rows = on!(tx, |c| sqlx::query_as::<_, (i64, String, String, String, String, i64)>(sqlx::AssertSqlSafe(
-        sql.clone()
-    ))
+    let rows = on!(tx, |c| sqlx::query_as::<_, (i64, String, String, String, String, i64)>(
+        sqlx::AssertSqlSafe(sql.clone())
+    )
     .bind(now)
     .bind(limit)
     .fetch_all(c)
@@ -243,7 +248,10 @@ pub struct DeliveryRow {
 }
 
 pub async fn deliveries(tx: &mut Tx, street_id: i64, limit: i64) -> Result<Vec<DeliveryRow>> {
-    let rows = on!(tx, |c| sqlx::query_as::<_, (i64, i64, String, i64, Option<i64>, Option<String>)>(
+    let rows = on!(tx, |c| sqlx::query_as::<
+        _,
+        (i64, i64, String, i64, Option<i64>, Option<String>),
+    >(
         "SELECT id, webhook_id, event, attempts, delivered_at, last_error FROM webhook_deliveries WHERE street_id = $1 \
          ORDER BY id DESC LIMIT $2"
     )
@@ -289,12 +297,14 @@ pub async fn open311_key(tx: &mut Tx, key_hash: &str) -> Result<Option<(i64, i64
 
 /// Holds a claimed delivery until `until` while it is being sent.
 pub async fn lease(tx: &mut Tx, id: i64, until: i64) -> Result<()> {
-    on!(tx, |c| sqlx::query("UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(until)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    on!(tx, |c| sqlx::query(
+        "UPDATE webhook_deliveries SET next_attempt_at = $2 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(until)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(())
 }
 
@@ -328,11 +338,13 @@ pub async fn open311_keys(tx: &mut Tx) -> Result<Vec<Open311Key>> {
 
 /// Revokes a key; `false` when there is no such key or it was already revoked.
 pub async fn revoke_open311_key(tx: &mut Tx, id: i64) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query("UPDATE open311_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL")
-        .bind(id)
-        .bind(now_ms())
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE open311_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL"
+    )
+    .bind(id)
+    .bind(now_ms())
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }

@@ -38,7 +38,22 @@ impl Item {
     }
 }
 
-type Row = (i64, i64, i64, i64, i64, String, String, i64, String, String, String, i64, i64, Option<i64>);
+type Row = (
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    i64,
+    Option<i64>,
+);
 
 const ITEM: &str = "SELECT i.id, i.street_id, i.community_id, i.grid_id, i.topic_id, t.title, i.title, i.owner_person_id, p.name, i.deadline, \
     i.status, i.created_by, i.created_at, i.done_at FROM council_items i JOIN council_topics t ON t.id = i.topic_id \
@@ -135,7 +150,8 @@ pub async fn open_count(tx: &mut Tx, topic_id: i64) -> Result<i64> {
 /// Moves the item `from` → `to` (a report that keeps the status changes nothing but still
 /// checks the status it was decided from); `done_at` is set when it becomes done.
 pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> Result<bool> {
-    let n = on!(tx, |c| sqlx::query(
+    let n = on!(tx, |c| {
+        sqlx::query(
         "UPDATE council_items SET status = $3, done_at = CASE WHEN $3 = 'done' THEN $4 ELSE done_at END WHERE id = $1 AND status = $2"
     )
     .bind(id)
@@ -144,7 +160,8 @@ pub async fn set_status(tx: &mut Tx, id: i64, from: &str, to: &str) -> Result<bo
     .bind(now_ms())
     .execute(c)
     .await
-    .map(|r| r.rows_affected()))?;
+    .map(|r| r.rows_affected())
+    })?;
     Ok(n == 1)
 }
 

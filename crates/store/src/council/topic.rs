@@ -97,7 +97,14 @@ async fn topics_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Topi
     )?)
 }
 
-pub async fn insert(tx: &mut Tx, grid: &UnitPath, t: &NewTopic, user_id: i64, person_id: Option<i64>, status: &str) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    grid: &UnitPath,
+    t: &NewTopic,
+    user_id: i64,
+    person_id: Option<i64>,
+    status: &str,
+) -> Result<i64> {
     let now = now_ms();
     on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO council_topics (street_id, community_id, grid_id, title, content, raised_by, raised_by_person, status, created_at, updated_at) \
@@ -171,10 +178,12 @@ pub async fn followed_by(tx: &mut Tx, user_id: i64) -> Result<Vec<Topic>> {
 /// already holds the database), so counts read next are final: no vote can be added meanwhile.
 pub async fn lock(tx: &mut Tx, id: i64) -> Result<()> {
     if tx.backend() == Backend::Postgres {
-        let _: Option<i64> = on!(tx, |c| sqlx::query_scalar("SELECT id FROM council_topics WHERE id = $1 FOR UPDATE")
-            .bind(id)
-            .fetch_optional(c)
-            .await)?;
+        let _: Option<i64> = on!(tx, |c| sqlx::query_scalar(
+            "SELECT id FROM council_topics WHERE id = $1 FOR UPDATE"
+        )
+        .bind(id)
+        .fetch_optional(c)
+        .await)?;
     }
     Ok(())
 }
@@ -222,11 +231,7 @@ pub async fn count_vote(tx: &mut Tx, id: i64, choice: onegrid_domain::council::C
         Choice::No => "UPDATE council_topics SET votes_no = votes_no + 1 WHERE id = $1 AND status = 'voting'",
         Choice::Abstain => "UPDATE council_topics SET votes_abstain = votes_abstain + 1 WHERE id = $1 AND status = 'voting'",
     };
-    let n = on!(tx, |c| sqlx::query(sql)
-        .bind(id)
-        .execute(c)
-        .await
-        .map(|r| r.rows_affected()))?;
+    let n = on!(tx, |c| sqlx::query(sql).bind(id).execute(c).await.map(|r| r.rows_affected()))?;
     Ok(n == 1)
 }
 
@@ -275,7 +280,14 @@ pub struct Comment {
     pub created_at: i64,
 }
 
-pub async fn insert_comment(tx: &mut Tx, street_id: i64, topic_id: i64, user_id: i64, person_id: Option<i64>, body: &str) -> Result<i64> {
+pub async fn insert_comment(
+    tx: &mut Tx,
+    street_id: i64,
+    topic_id: i64,
+    user_id: i64,
+    person_id: Option<i64>,
+    body: &str,
+) -> Result<i64> {
     on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO council_comments (street_id, topic_id, user_id, person_id, body, created_at) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"
     )
@@ -352,8 +364,10 @@ pub async fn follows(tx: &mut Tx, topic_id: i64, user_id: i64) -> Result<bool> {
 }
 
 pub async fn followers(tx: &mut Tx, topic_id: i64) -> Result<i64> {
-    Ok(on!(tx, |c| sqlx::query_scalar("SELECT COUNT(*) FROM council_follows WHERE topic_id = $1")
-        .bind(topic_id)
-        .fetch_one(c)
-        .await)?)
+    Ok(on!(tx, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM council_follows WHERE topic_id = $1"
+    )
+    .bind(topic_id)
+    .fetch_one(c)
+    .await)?)
 }

@@ -178,6 +178,9 @@ both!(r4_navigation_shows_only_what_the_posts_allow, |t: TestApp| async move {
         "href=\"/coverage\"",
         "href=\"/transfer\"",
         "href=\"/partition\"",
+        "href=\"/cases\"",
+        "href=\"/cases/new\"",
+        "href=\"/notifications\"",
     ] {
         assert!(!home.contains(staff_only), "a resident sees {staff_only}");
     }
@@ -188,6 +191,9 @@ both!(r4_navigation_shows_only_what_the_posts_allow, |t: TestApp| async move {
         "href=\"/coverage\"",
         "href=\"/transfer\"",
         "href=\"/partition\"",
+        "href=\"/cases\"",
+        "href=\"/cases/new\"",
+        "href=\"/notifications\"",
     ] {
         assert!(home.contains(link), "the street admin misses {link}");
     }

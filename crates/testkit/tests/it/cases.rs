@@ -59,7 +59,12 @@ async fn track(t: &TestApp, token: &str, body: Option<Value>) -> (u16, Value) {
     let c = reqwest::Client::new();
     let r = match body {
         None => c.get(t.url(&format!("/api/v1/track/{token}"))).send().await.unwrap(),
-        Some(b) => c.post(t.url(&format!("/api/v1/track/{token}/actions"))).json(&b).send().await.unwrap(),
+        Some(b) => c
+            .post(t.url(&format!("/api/v1/track/{token}/actions")))
+            .json(&b)
+            .send()
+            .await
+            .unwrap(),
     };
     let s = r.status().as_u16();
     (s, r.json().await.unwrap())
@@ -87,9 +92,16 @@ async fn department_member(t: &TestApp, s: &Staff, code: &str) -> i64 {
         .as_i64()
         .unwrap();
     let mut tx = t.app.db.read().await.unwrap();
-    let spec = onegrid_store::people::person_by_code(&mut tx, "P-SPEC").await.unwrap().unwrap().id;
+    let spec = onegrid_store::people::person_by_code(&mut tx, "P-SPEC")
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
     drop(tx);
-    let (st, v) = s.admin.post(&format!("/departments/{dep}/members"), json!({"person_id": spec})).await;
+    let (st, v) = s
+        .admin
+        .post(&format!("/departments/{dep}/members"), json!({"person_id": spec}))
+        .await;
     assert_eq!(st, 201, "{v}");
     dep
 }
@@ -100,7 +112,10 @@ both!(c4_main_loop_from_report_to_rating, |t: TestApp| async move {
     illegal_steps_refused(&s.admin, id, CaseStatus::Received).await;
 
     // The grid may not close or reject; the command centre registers and dispatches to the grid.
-    assert_eq!(refused(&s.worker_a, id, json!({"action": "reject", "reason": "x"})).await, (403, "forbidden".into()));
+    assert_eq!(
+        refused(&s.worker_a, id, json!({"action": "reject", "reason": "x"})).await,
+        (403, "forbidden".into())
+    );
     // A worker of another grid does not see the case at all.
     assert_eq!(s.worker_b.get(&format!("/cases/{id}")).await.0, 404);
     let v = step(&s.admin, id, json!({"action": "register"})).await;
@@ -122,7 +137,12 @@ both!(c4_main_loop_from_report_to_rating, |t: TestApp| async move {
     let v = step(&s.worker_a, id, json!({"action": "start", "note": "到场"})).await;
     assert_eq!(status(&v), "in_progress");
     illegal_steps_refused(&s.worker_a, id, CaseStatus::InProgress).await;
-    let v = step(&s.worker_a, id, json!({"action": "handle", "note": "已清运", "reply": "垃圾已清运完毕"})).await;
+    let v = step(
+        &s.worker_a,
+        id,
+        json!({"action": "handle", "note": "已清运", "reply": "垃圾已清运完毕"}),
+    )
+    .await;
     assert_eq!(status(&v), "handled");
     illegal_steps_refused(&s.secretary, id, CaseStatus::Handled).await;
     // The handler does not check their own work (separation of duties).
@@ -139,7 +159,10 @@ both!(c4_main_loop_from_report_to_rating, |t: TestApp| async move {
     // The reporter follows the private link, sees the reply, and rates once.
     let (st, tr) = track(&t, &token, None).await;
     assert_eq!(st, 200, "{tr}");
-    assert_eq!((status(&tr), tr["final_reply"].as_str(), tr["can_rate"].as_bool()), ("closed", Some("垃圾已清运完毕"), Some(true)));
+    assert_eq!(
+        (status(&tr), tr["final_reply"].as_str(), tr["can_rate"].as_bool()),
+        ("closed", Some("垃圾已清运完毕"), Some(true))
+    );
     assert!(tr.get("reporter_phone").is_none(), "the link shows no contact data");
     let (st, tr) = track(&t, &token, Some(json!({"action": "rate", "rating": 5, "comment": "很快"}))).await;
     assert_eq!((st, tr["rating"].as_i64()), (200, Some(5)), "{tr}");
@@ -151,8 +174,16 @@ both!(c4_main_loop_from_report_to_rating, |t: TestApp| async move {
 
     // The history holds every step with who did it.
     let (_, v) = s.admin.get(&format!("/cases/{id}")).await;
-    let kinds: Vec<&str> = v["events"].as_array().unwrap().iter().map(|e| e["action"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["register", "dispatch", "accept", "start", "handle", "verify", "close", "rate"]);
+    let kinds: Vec<&str> = v["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["register", "dispatch", "accept", "start", "handle", "verify", "close", "rate"]
+    );
     assert_eq!(v["events"][2]["by"], "grid");
     // Staff see the rating.
     let (_, r) = s.secretary.get("/cases/ratings?days=1").await;
@@ -165,7 +196,10 @@ both!(c4_rework_send_back_reassign_reject_reopen_merge, |t: TestApp| async move 
     step(&s.admin, id, json!({"action": "register"})).await;
     step(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await;
     // Send back needs a reason; the grid hands it back to be dispatched again.
-    assert_eq!(refused(&s.worker_a, id, json!({"action": "send_back"})).await, (400, "invalid".into()));
+    assert_eq!(
+        refused(&s.worker_a, id, json!({"action": "send_back"})).await,
+        (400, "invalid".into())
+    );
     let v = step(&s.worker_a, id, json!({"action": "send_back", "reason": "不属于本网格"})).await;
     assert_eq!(status(&v), "registered");
     step(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await;
@@ -198,7 +232,10 @@ both!(c4_rework_send_back_reassign_reject_reopen_merge, |t: TestApp| async move 
     let (dup, _) = report(&t, "路灯坏了").await;
     let (_, v) = s.admin.get(&format!("/cases/{dup}")).await;
     assert_eq!(v["duplicate_of"], id, "{v}");
-    assert_eq!(refused(&s.admin, dup, json!({"action": "merge", "merge_into": dup})).await.0, 400);
+    assert_eq!(
+        refused(&s.admin, dup, json!({"action": "merge", "merge_into": dup})).await.0,
+        400
+    );
     let v = step(&s.admin, dup, json!({"action": "merge", "merge_into": id})).await;
     assert_eq!((status(&v), v["merged_into"].as_i64()), ("merged", Some(id)));
     illegal_steps_refused(&s.admin, dup, CaseStatus::Merged).await;
@@ -212,12 +249,22 @@ both!(c3_escalation_and_joint_handling_with_sub_tasks, |t: TestApp| async move {
     // The grid escalates to the community, the community to the command centre.
     let v = step(&s.worker_a, id, json!({"action": "escalate", "reason": "需要执法"})).await;
     assert_eq!((status(&v), v["level"].as_str()), ("registered", Some("community")));
-    assert_eq!(refused(&s.worker_a, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await.0, 403);
+    assert_eq!(
+        refused(&s.worker_a, id, json!({"action": "dispatch", "to": {"tier": "grid"}}))
+            .await
+            .0,
+        403
+    );
     let v = step(&s.secretary, id, json!({"action": "escalate", "reason": "跨部门"})).await;
     assert_eq!(v["level"], "command_centre");
     // Joint handling: city management leads, sanitation and market supervision co-handle.
     assert_eq!(
-        refused(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "department", "department": "nope"}})).await,
+        refused(
+            &s.admin,
+            id,
+            json!({"action": "dispatch", "to": {"tier": "department", "department": "nope"}})
+        )
+        .await,
         (400, "invalid".into())
     );
     let v = step(
@@ -233,15 +280,39 @@ both!(c3_escalation_and_joint_handling_with_sub_tasks, |t: TestApp| async move {
     step(&s.specialist, id, json!({"action": "accept"})).await;
     step(&s.specialist, id, json!({"action": "start"})).await;
     // Not handled while co-handlers are open.
-    assert_eq!(refused(&s.specialist, id, json!({"action": "handle"})).await, (409, "conflict".into()));
-    step(&s.specialist, id, json!({"action": "complete_subtask", "department": "city_management"})).await;
+    assert_eq!(
+        refused(&s.specialist, id, json!({"action": "handle"})).await,
+        (409, "conflict".into())
+    );
+    step(
+        &s.specialist,
+        id,
+        json!({"action": "complete_subtask", "department": "city_management"}),
+    )
+    .await;
     // Only a department completes; the command centre waives the others.
     assert_eq!(
-        refused(&s.admin, id, json!({"action": "complete_subtask", "department": "sanitation"})).await.0,
+        refused(
+            &s.admin,
+            id,
+            json!({"action": "complete_subtask", "department": "sanitation"})
+        )
+        .await
+        .0,
         403
     );
-    step(&s.admin, id, json!({"action": "waive_subtask", "department": "sanitation", "reason": "无需"})).await;
-    step(&s.admin, id, json!({"action": "waive_subtask", "department": "market_supervision", "reason": "无需"})).await;
+    step(
+        &s.admin,
+        id,
+        json!({"action": "waive_subtask", "department": "sanitation", "reason": "无需"}),
+    )
+    .await;
+    step(
+        &s.admin,
+        id,
+        json!({"action": "waive_subtask", "department": "market_supervision", "reason": "无需"}),
+    )
+    .await;
     let v = step(&s.specialist, id, json!({"action": "handle"})).await;
     assert_eq!(status(&v), "handled");
     // Manual supervision by the command centre on a running step of another case.
@@ -254,69 +325,89 @@ both!(c3_escalation_and_joint_handling_with_sub_tasks, |t: TestApp| async move {
     let _ = city;
 });
 
-both!(c1_intake_validates_and_retries_return_the_first_case, |t: TestApp| async move {
-    let s = staff(&t).await;
-    let c = reqwest::Client::new();
-    // Every bad field named at once; nothing written.
-    let r = c
-        .post(t.url("/api/v1/cases"))
-        .json(&json!({"category": "E01", "description": "", "lat": 95.0, "lng": 121.0, "reporter_email": "x"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
-    let e: Value = r.json().await.unwrap();
-    let fields: Vec<&str> = e["error"]["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    for f in ["description", "lat", "reporter_email"] {
-        assert!(fields.contains(&f), "{f} missing in {e}");
-    }
-    // A parent category is not a leaf.
-    let (st, e) = s.worker_a.post("/cases", json!({"category": "E01", "description": "x", "lat": LAT, "lng": LNG})).await;
-    assert_eq!(st, 400, "{e}");
-    // Field reports by staff record the channel.
-    let (st, v) = s.worker_a.post("/cases", json!({"category": CATEGORY, "description": "巡查发现", "lat": LAT, "lng": LNG})).await;
-    assert_eq!((st, v["channel"].as_str()), (201, Some("field")), "{v}");
-    // Residents' own reports without an account need a contact or anonymity.
-    let r = c
-        .post(t.url("/api/v1/cases"))
-        .json(&json!({"category": CATEGORY, "description": "匿名", "lat": LAT, "lng": LNG}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 400);
-    let r = c
-        .post(t.url("/api/v1/cases"))
-        .json(&json!({"category": CATEGORY, "description": "匿名", "lat": LAT, "lng": LNG, "anonymous": true}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-
-    // The same Idempotency-Key returns the first case, never a second one, also concurrently.
-    let before = s.admin.get("/cases?per_page=500").await.1["items"].as_array().unwrap().len();
-    let send = |k: &'static str| {
-        let c = c.clone();
-        let url = t.url("/api/v1/cases");
-        async move {
-            let r = c
-                .post(url)
-                .header("Idempotency-Key", k)
-                .json(&json!({"category": CATEGORY, "description": "重试", "lat": LAT, "lng": LNG, "anonymous": true}))
-                .send()
-                .await
-                .unwrap();
-            let st = r.status().as_u16();
-            let v: Value = r.json().await.unwrap();
-            (st, v["id"].as_i64())
+both!(
+    c1_intake_validates_and_retries_return_the_first_case,
+    |t: TestApp| async move {
+        let s = staff(&t).await;
+        let c = reqwest::Client::new();
+        // Every bad field named at once; nothing written.
+        let r = c
+            .post(t.url("/api/v1/cases"))
+            .json(&json!({"category": "E01", "description": "", "lat": 95.0, "lng": 121.0, "reporter_email": "x"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let e: Value = r.json().await.unwrap();
+        let fields: Vec<&str> = e["error"]["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["field"].as_str().unwrap())
+            .collect();
+        for f in ["description", "lat", "reporter_email"] {
+            assert!(fields.contains(&f), "{f} missing in {e}");
         }
-    };
-    let results = futures_join(vec![send("k-1"), send("k-1"), send("k-1"), send("k-1")]).await;
-    let ids: std::collections::BTreeSet<_> = results.iter().map(|r| r.1).collect();
-    assert_eq!(ids.len(), 1, "{results:?}");
-    assert_eq!(results.iter().filter(|r| r.0 == 201).count(), 1, "{results:?}");
-    let after = s.admin.get("/cases?per_page=500").await.1["items"].as_array().unwrap().len();
-    assert_eq!(after, before + 1);
-});
+        // A parent category is not a leaf.
+        let (st, e) = s
+            .worker_a
+            .post(
+                "/cases",
+                json!({"category": "E01", "description": "x", "lat": LAT, "lng": LNG}),
+            )
+            .await;
+        assert_eq!(st, 400, "{e}");
+        // Field reports by staff record the channel.
+        let (st, v) = s
+            .worker_a
+            .post(
+                "/cases",
+                json!({"category": CATEGORY, "description": "巡查发现", "lat": LAT, "lng": LNG}),
+            )
+            .await;
+        assert_eq!((st, v["channel"].as_str()), (201, Some("field")), "{v}");
+        // Residents' own reports without an account need a contact or anonymity.
+        let r = c
+            .post(t.url("/api/v1/cases"))
+            .json(&json!({"category": CATEGORY, "description": "匿名", "lat": LAT, "lng": LNG}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 400);
+        let r = c
+            .post(t.url("/api/v1/cases"))
+            .json(&json!({"category": CATEGORY, "description": "匿名", "lat": LAT, "lng": LNG, "anonymous": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+
+        // The same Idempotency-Key returns the first case, never a second one, also concurrently.
+        let before = s.admin.get("/cases?per_page=500").await.1["items"].as_array().unwrap().len();
+        let send = |k: &'static str| {
+            let c = c.clone();
+            let url = t.url("/api/v1/cases");
+            async move {
+                let r = c
+                    .post(url)
+                    .header("Idempotency-Key", k)
+                    .json(&json!({"category": CATEGORY, "description": "重试", "lat": LAT, "lng": LNG, "anonymous": true}))
+                    .send()
+                    .await
+                    .unwrap();
+                let st = r.status().as_u16();
+                let v: Value = r.json().await.unwrap();
+                (st, v["id"].as_i64())
+            }
+        };
+        let results = futures_join(vec![send("k-1"), send("k-1"), send("k-1"), send("k-1")]).await;
+        let ids: std::collections::BTreeSet<_> = results.iter().map(|r| r.1).collect();
+        assert_eq!(ids.len(), 1, "{results:?}");
+        assert_eq!(results.iter().filter(|r| r.0 == 201).count(), 1, "{results:?}");
+        let after = s.admin.get("/cases?per_page=500").await.1["items"].as_array().unwrap().len();
+        assert_eq!(after, before + 1);
+    }
+);
 
 /// Runs the futures concurrently.
 async fn futures_join<F: std::future::Future + Send + 'static>(fs: Vec<F>) -> Vec<F::Output>
@@ -331,47 +422,255 @@ where
     out
 }
 
-both!(c5_deadline_worker_warns_marks_overdue_and_escalates_once, |t: TestApp| async move {
-    let s = staff(&t).await;
-    // Imported historical cases keep their receipt time: ten days ago, so the 1-working-hour
-    // dispatch step is long overdue.
-    let ten_days = onegrid_store::now_ms() - 10 * 86_400_000;
-    let mut ids = Vec::new();
-    for i in 0..5 {
-        let (st, v) = s
+both!(
+    c5_deadline_worker_warns_marks_overdue_and_escalates_once,
+    |t: TestApp| async move {
+        let s = staff(&t).await;
+        // Imported historical cases keep their receipt time: ten days ago, so the 1-working-hour
+        // dispatch step is long overdue.
+        let ten_days = onegrid_store::now_ms() - 10 * 86_400_000;
+        let mut ids = Vec::new();
+        for i in 0..5 {
+            let (st, v) = s
             .admin
             .post(
                 "/cases",
                 json!({"channel": "import", "category": "E0101", "description": format!("历史案件{i}"), "lat": LAT, "lng": LNG, "received_at": ten_days}),
             )
             .await;
-        assert_eq!(st, 201, "{v}");
-        ids.push(v["id"].as_i64().unwrap());
+            assert_eq!(st, 201, "{v}");
+            ids.push(v["id"].as_i64().unwrap());
+        }
+        let now = chrono::Utc::now();
+        let run = t.app.run_deadlines(now).await.unwrap();
+        // Grid-held: overdue, then the community and the command centre told (two escalations).
+        assert_eq!((run.overdue, run.escalated), (5, 10), "{run:?}");
+        let again = t.app.run_deadlines(now).await.unwrap();
+        assert_eq!((again.overdue, again.escalated), (0, 0), "{again:?}");
+        for id in &ids {
+            let (_, v) = s.admin.get(&format!("/cases/{id}")).await;
+            let sup: Vec<i64> = v["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["action"] == "supervise")
+                .map(|e| e["escalation_level"].as_i64().unwrap())
+                .collect();
+            assert_eq!(sup, [1, 2], "{v}");
+            assert_eq!(v["events"][0]["by"], "system");
+        }
+        // The grid worker was told it is overdue; the secretary that it was escalated.
+        let (_, n) = s.worker_a.get("/notifications").await;
+        assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "overdue"), "{n}");
+        let (_, n) = s.secretary.get("/notifications").await;
+        assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "escalated"), "{n}");
+        // The work list puts overdue cases first and counts them.
+        let (_, mine) = s.worker_a.get("/cases/mine").await;
+        assert!(mine["overdue"].as_i64().unwrap() >= 5, "{mine}");
     }
-    let now = chrono::Utc::now();
-    let run = t.app.run_deadlines(now).await.unwrap();
-    // Grid-held: overdue, then the community and the command centre told (two escalations).
-    assert_eq!((run.overdue, run.escalated), (5, 10), "{run:?}");
-    let again = t.app.run_deadlines(now).await.unwrap();
-    assert_eq!((again.overdue, again.escalated), (0, 0), "{again:?}");
-    for id in &ids {
-        let (_, v) = s.admin.get(&format!("/cases/{id}")).await;
-        let sup: Vec<i64> = v["events"]
+);
+
+/// A one-route HTTP server that records what it is sent: (headers in lower case, body).
+async fn hook_server() -> (String, tokio::sync::mpsc::UnboundedReceiver<(String, String)>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/hook", listener.local_addr().unwrap());
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    tokio::spawn(async move {
+        while let Ok((mut sock, _)) = listener.accept().await {
+            let mut buf = Vec::new();
+            let mut chunk = [0u8; 4096];
+            let (head, body) = loop {
+                let n = sock.read(&mut chunk).await.unwrap_or(0);
+                if n == 0 {
+                    break (String::new(), String::new());
+                }
+                buf.extend_from_slice(&chunk[..n]);
+                let text = String::from_utf8_lossy(&buf).to_string();
+                if let Some((head, body)) = text.split_once("\r\n\r\n") {
+                    let len = head
+                        .lines()
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                        })
+                        .unwrap_or(0);
+                    if body.len() >= len {
+                        break (head.to_ascii_lowercase(), body.to_string());
+                    }
+                }
+            };
+            let _ = sock
+                .write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+                .await;
+            let _ = tx.send((head, body));
+        }
+    });
+    (url, rx)
+}
+
+both!(a5_webhooks_are_signed_and_delivered, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let (url, mut rx) = hook_server().await;
+    let (st, e) = s.admin.post("/webhooks", json!({"url": "ftp://example.org"})).await;
+    assert_eq!((st, e["error"]["fields"][0]["field"].as_str()), (400, Some("url")));
+    assert_eq!(s.worker_a.post("/webhooks", json!({"url": url})).await.0, 403);
+    let (st, v) = s.admin.post("/webhooks", json!({"url": url})).await;
+    assert_eq!(st, 201, "{v}");
+    let secret = v["secret"].as_str().unwrap().to_string();
+    let (id, _) = report(&t, "消防通道被占").await;
+    step(&s.admin, id, json!({"action": "register"})).await;
+    step(&s.admin, id, json!({"action": "dispatch", "to": {"tier": "grid"}})).await;
+    assert!(t.app.deliver_webhooks().await.unwrap() >= 2);
+    let mut events = Vec::new();
+    while let Ok(Some((head, body))) = tokio::time::timeout(std::time::Duration::from_millis(500), rx.recv()).await {
+        let sig = head
+            .lines()
+            .find_map(|l| l.strip_prefix("x-onegrid-signature:").map(|v| v.trim().to_string()))
+            .unwrap();
+        assert_eq!(
+            sig,
+            onegrid_app::case::signature(&secret, body.as_bytes()),
+            "the signature is HMAC-SHA256 of the body"
+        );
+        let v: Value = serde_json::from_str(&body).unwrap();
+        events.push((v["event"].as_str().unwrap().to_string(), v["case_id"].as_i64()));
+    }
+    assert!(events.contains(&("case.new_case".into(), Some(id))), "{events:?}");
+    assert!(events.contains(&("case.assigned".into(), Some(id))), "{events:?}");
+    let (_, list) = s.admin.get("/webhooks").await;
+    assert!(
+        list["deliveries"]
             .as_array()
             .unwrap()
             .iter()
-            .filter(|e| e["action"] == "supervise")
-            .map(|e| e["escalation_level"].as_i64().unwrap())
-            .collect();
-        assert_eq!(sup, [1, 2], "{v}");
-        assert_eq!(v["events"][0]["by"], "system");
-    }
-    // The grid worker was told it is overdue; the secretary that it was escalated.
-    let (_, n) = s.worker_a.get("/notifications").await;
-    assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "overdue"), "{n}");
-    let (_, n) = s.secretary.get("/notifications").await;
-    assert!(n["items"].as_array().unwrap().iter().any(|x| x["kind"] == "escalated"), "{n}");
-    // The work list puts overdue cases first and counts them.
-    let (_, mine) = s.worker_a.get("/cases/mine").await;
-    assert!(mine["overdue"].as_i64().unwrap() >= 5, "{mine}");
+            .all(|d| d["delivered_at"].is_i64()),
+        "{list}"
+    );
+    // Switched off, it is sent nothing more.
+    let hook = list["items"][0]["id"].as_i64().unwrap();
+    assert_eq!(
+        s.admin.patch(&format!("/webhooks/{hook}"), json!({"active": false})).await.0,
+        200
+    );
+    report(&t, "又被占了").await;
+    assert_eq!(t.app.deliver_webhooks().await.unwrap(), 0);
+});
+
+both!(c5_case_settings_are_validated_and_kept, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let (st, v) = s.admin.get("/case-settings").await;
+    assert_eq!(st, 200, "{v}");
+    assert_eq!(v["deadlines"]["warn_percent"], 80);
+    let mut bad = v.clone();
+    bad["duplicate_radius_m"] = json!(-1);
+    bad["deadlines"]["warn_percent"] = json!(0);
+    let r = reqwest::Client::new()
+        .put(t.url("/api/v1/case-settings"))
+        .bearer_auth(t.app.create_token("admin", "x").await.unwrap())
+        .json(&bad)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    let e: Value = r.json().await.unwrap();
+    let fields: Vec<&str> = e["error"]["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .collect();
+    assert!(fields.contains(&"duplicate_radius_m"), "{e}");
+    let mut good = v.clone();
+    good["duplicate_radius_m"] = json!(0);
+    let r = reqwest::Client::new()
+        .put(t.url("/api/v1/case-settings"))
+        .bearer_auth(t.app.create_token("admin", "y").await.unwrap())
+        .json(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // With the radius at 0 nothing is flagged as a duplicate.
+    let (a, _) = report(&t, "同一处").await;
+    let (b, _) = report(&t, "同一处").await;
+    let (_, v) = s.admin.get(&format!("/cases/{b}")).await;
+    assert!(v["duplicate_of"].is_null() && a != b, "{v}");
+    // Workers may not change settings.
+    let r = reqwest::Client::new()
+        .put(t.url("/api/v1/case-settings"))
+        .bearer_auth(t.app.create_token("worker_a", "z").await.unwrap())
+        .json(&good)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+});
+
+both!(c1_csv_import_reports_per_row_and_is_idempotent, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let csv = "external_id,category,description,lat,lng,received_at\n\
+               H-1,E0102,垃圾,31.005,121.005,2026-01-05 09:30\n\
+               H-2,NOPE,垃圾,31.005,121.005,2026-01-05 10:00\n\
+               H-3,E0102,,31.005,121.005,yesterday\n\
+               H-4,E0104,道路不洁,31.015,121.025,2026-01-06T08:00:00+08:00\n";
+    let token = t.app.create_token("admin", "import").await.unwrap();
+    let send = |body: &'static str| {
+        let (url, token) = (t.url("/api/v1/cases/import"), token.clone());
+        async move {
+            let r = reqwest::Client::new()
+                .post(url)
+                .bearer_auth(token)
+                .header("content-type", "text/csv")
+                .body(body)
+                .send()
+                .await
+                .unwrap();
+            (r.status().as_u16(), r.json::<Value>().await.unwrap())
+        }
+    };
+    let (st, r) = send(csv).await;
+    assert_eq!(st, 200, "{r}");
+    assert_eq!(
+        (r["rows"].as_i64(), r["created"].as_array().unwrap().len()),
+        (Some(4), 2),
+        "{r}"
+    );
+    let rejected: Vec<(i64, &str)> = r["rejected"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["row"].as_i64().unwrap(), e["field"].as_str().unwrap()))
+        .collect();
+    assert!(
+        rejected.contains(&(3, "category")) && rejected.contains(&(4, "received_at")),
+        "{r}"
+    );
+    // The receipt time is kept, in street time (+08:00).
+    let first = r["created"][0].as_i64().unwrap();
+    let (_, c) = s.admin.get(&format!("/cases/{first}")).await;
+    assert_eq!(
+        (c["channel"].as_str(), c["received_at"].as_i64()),
+        (Some("import"), Some(1_767_576_600_000)),
+        "{c}"
+    );
+    // Again: nothing new.
+    let (_, r) = send(csv).await;
+    assert_eq!(
+        (r["created"].as_array().unwrap().len(), r["already_imported"].as_i64()),
+        (0, Some(2)),
+        "{r}"
+    );
+    let (_, r) = send("category,description,colour\nE0102,x,red\n").await;
+    assert!(r["file_error"].as_str().unwrap().contains("colour"), "{r}");
+    // Workers do not import.
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/cases/import"))
+        .bearer_auth(t.app.create_token("worker_a", "i").await.unwrap())
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
 });

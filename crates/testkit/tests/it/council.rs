@@ -109,10 +109,7 @@ both!(p6_vote_quorum_met_adopts, |t: TestApp| async move {
     assert_eq!(s, 200, "{v}");
     assert_eq!(v["topic"]["status"], "decided_adopted", "{v}");
     assert_eq!(v["topic"]["decided_by"], "vote");
-    assert_eq!(
-        v["tally"],
-        json!({"electorate": 3, "yes": 2, "no": 0, "abstain": 0})
-    );
+    assert_eq!(v["tally"], json!({"electorate": 3, "yes": 2, "no": 0, "abstain": 0}));
     // Closed: no more votes.
     let (s, e) = vote(&r[2].api, topic, "no").await;
     assert_eq!((s, code(&e)), (409, "wrong_state"));
@@ -133,17 +130,9 @@ both!(p6_vote_quorum_not_met, |t: TestApp| async move {
         .await;
     assert_eq!(s, 200, "{p}");
     // Only administrators set it.
-    assert_eq!(
-        secretary
-            .put("/council/policy", json!({"quorum_percent": 10}))
-            .await
-            .0,
-        403
-    );
+    assert_eq!(secretary.put("/council/policy", json!({"quorum_percent": 10})).await.0, 403);
     let topic = raise(&secretary, g1, "楼道堆物清理").await;
-    let (s, v) = secretary
-        .post(&format!("/council/topics/{topic}/open-vote"), json!({}))
-        .await;
+    let (s, v) = secretary.post(&format!("/council/topics/{topic}/open-vote"), json!({})).await;
     assert_eq!(s, 200, "{v}");
     assert_eq!(
         (v["topic"]["quorum_percent"].as_i64(), v["topic"]["majority"].as_str()),
@@ -159,9 +148,7 @@ both!(p6_vote_quorum_not_met, |t: TestApp| async move {
     assert_eq!(v["topic"]["status"], "no_quorum", "{v}");
     assert_eq!(v["tally"]["yes"], 2);
     // A vote without quorum is not repeated; the council can still decide at a meeting.
-    let (s, e) = secretary
-        .post(&format!("/council/topics/{topic}/open-vote"), json!({}))
-        .await;
+    let (s, e) = secretary.post(&format!("/council/topics/{topic}/open-vote"), json!({})).await;
     assert_eq!((s, code(&e)), (409, "wrong_state"));
     let (s, v) = secretary
         .post(
@@ -237,10 +224,7 @@ both!(p6_open_and_secret_ballots_show_what_they_should, |t: TestApp| async move 
         .await;
     // After the close the count is public; the choices stay secret. Two no of three: rejected.
     assert_eq!(v["topic"]["status"], "decided_rejected", "{v}");
-    assert_eq!(
-        v["tally"],
-        json!({"electorate": 3, "yes": 0, "no": 2, "abstain": 0})
-    );
+    assert_eq!(v["tally"], json!({"electorate": 3, "yes": 0, "no": 2, "abstain": 0}));
     let (_, v) = r[3].api.get(&format!("/council/topics/{secret}")).await;
     assert!(v["votes"].as_array().unwrap().iter().all(|x| x["choice"].is_null()));
     assert_eq!(v["tally"]["no"], 2);
@@ -277,10 +261,7 @@ both!(p6_double_vote_refused, |t: TestApp| async move {
     let (_, v) = secretary
         .post(&format!("/council/topics/{topic}/close-vote"), json!({}))
         .await;
-    assert_eq!(
-        v["tally"],
-        json!({"electorate": 3, "yes": 2, "no": 0, "abstain": 0})
-    );
+    assert_eq!(v["tally"], json!({"electorate": 3, "yes": 2, "no": 0, "abstain": 0}));
     assert_eq!(v["votes"].as_array().unwrap().len(), 2);
 });
 
@@ -294,9 +275,7 @@ both!(p6_non_member_vote_refused, |t: TestApp| async move {
     // Before the vote opens, even a member cannot vote.
     let (s, e) = vote(&r[0].api, topic, "yes").await;
     assert_eq!((s, code(&e)), (409, "wrong_state"));
-    secretary
-        .post(&format!("/council/topics/{topic}/open-vote"), json!({}))
-        .await;
+    secretary.post(&format!("/council/topics/{topic}/open-vote"), json!({})).await;
     assert_eq!(vote(&r[1].api, topic, "yes").await.0, 403);
     assert_eq!(vote(&r[4].api, topic, "yes").await.0, 403);
     assert_eq!(vote(&Api::as_user(&t, "worker_a").await, topic, "yes").await.0, 403);
@@ -329,17 +308,12 @@ both!(p6_non_member_vote_refused, |t: TestApp| async move {
     let g3 = grid_id(&t, 2).await;
     let admin = Api::as_user(&t, "admin").await;
     let empty = raise(&admin, g3, "无成员").await;
-    let (s, e) = admin
-        .post(&format!("/council/topics/{empty}/open-vote"), json!({}))
-        .await;
+    let (s, e) = admin.post(&format!("/council/topics/{empty}/open-vote"), json!({})).await;
     assert_eq!((s, code(&e)), (409, "no_members"));
     // The secretary of community 001 reads that topic of community 002 but does not run it.
     assert_eq!(secretary.get(&format!("/council/topics/{empty}")).await.0, 200);
     assert_eq!(
-        secretary
-            .post(&format!("/council/topics/{empty}/discuss"), json!({}))
-            .await
-            .0,
+        secretary.post(&format!("/council/topics/{empty}/discuss"), json!({})).await.0,
         404
     );
 });
@@ -347,13 +321,14 @@ both!(p6_non_member_vote_refused, |t: TestApp| async move {
 both!(p6_minutes_decision, |t: TestApp| async move {
     let (r, secretary, g1) = setup(&t, 2).await;
     let topic = raise(&r[0].api, g1, "口袋公园选址").await;
-    let (s, v) = secretary
-        .post(&format!("/council/topics/{topic}/discuss"), json!({}))
-        .await;
+    let (s, v) = secretary.post(&format!("/council/topics/{topic}/discuss"), json!({})).await;
     assert_eq!((s, v["topic"]["status"].as_str()), (200, Some("discussing")));
     let (s, c) = r[1]
         .api
-        .post(&format!("/council/topics/{topic}/comments"), json!({"body": "建议放在东侧空地"}))
+        .post(
+            &format!("/council/topics/{topic}/comments"),
+            json!({"body": "建议放在东侧空地"}),
+        )
         .await;
     assert_eq!((s, c["author"].as_str()), (201, Some(r[1].name.as_str())), "{c}");
     let (s, e) = secretary
@@ -454,12 +429,18 @@ both!(p6_implementation_items_and_status_reports, |t: TestApp| async move {
     assert_eq!(mine["items"][0]["overdue"], false);
     let (s, _) = r[2]
         .api
-        .post(&format!("/council/items/{first}/reports"), json!({"status": "done", "note": "x"}))
+        .post(
+            &format!("/council/items/{first}/reports"),
+            json!({"status": "done", "note": "x"}),
+        )
         .await;
     assert_eq!(s, 403);
     let (s, e) = r[1]
         .api
-        .post(&format!("/council/items/{first}/reports"), json!({"status": "in_progress", "note": ""}))
+        .post(
+            &format!("/council/items/{first}/reports"),
+            json!({"status": "in_progress", "note": ""}),
+        )
         .await;
     assert_eq!((s, fields(&e)), (400, vec!["note".to_string()]));
     let (s, iv) = r[1]
@@ -473,22 +454,34 @@ both!(p6_implementation_items_and_status_reports, |t: TestApp| async move {
     // Not done while an item is open.
     let (s, e) = secretary.post(&format!("/council/topics/{topic}/finish"), json!({})).await;
     assert_eq!((s, code(&e)), (409, "items_open"));
-    for (api, id) in [(&r[1].api, first), (&secretary, items.iter().copied().find(|i| *i != first).unwrap())] {
+    for (api, id) in [
+        (&r[1].api, first),
+        (&secretary, items.iter().copied().find(|i| *i != first).unwrap()),
+    ] {
         let (s, iv) = api
-            .post(&format!("/council/items/{id}/reports"), json!({"status": "done", "note": "已完成"}))
+            .post(
+                &format!("/council/items/{id}/reports"),
+                json!({"status": "done", "note": "已完成"}),
+            )
             .await;
         assert_eq!((s, iv["item"]["status"].as_str()), (201, Some("done")), "{iv}");
     }
     // A done item takes no more reports.
     let (s, e) = r[1]
         .api
-        .post(&format!("/council/items/{first}/reports"), json!({"status": "in_progress", "note": "再次"}))
+        .post(
+            &format!("/council/items/{first}/reports"),
+            json!({"status": "in_progress", "note": "再次"}),
+        )
         .await;
     assert_eq!((s, code(&e)), (409, "wrong_state"));
     let (s, v) = secretary.post(&format!("/council/topics/{topic}/finish"), json!({})).await;
     assert_eq!((s, v["topic"]["status"].as_str()), (200, Some("done")), "{v}");
     // Supervision: every report is on the topic, for everyone of the street to read.
-    let (_, v) = Api::as_user(&t, "worker_b").await.get(&format!("/council/topics/{topic}")).await;
+    let (_, v) = Api::as_user(&t, "worker_b")
+        .await
+        .get(&format!("/council/topics/{topic}"))
+        .await;
     let reports: usize = v["items"]
         .as_array()
         .unwrap()
@@ -533,11 +526,17 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
     assert_eq!(stages.len(), 3);
 
     // Stages are done in order.
-    let (s, e) = secretary.post(&format!("/council/stages/{}/finish", stages[1]), json!({})).await;
+    let (s, e) = secretary
+        .post(&format!("/council/stages/{}/finish", stages[1]), json!({}))
+        .await;
     assert_eq!((s, code(&e)), (409, "earlier_stages_open"));
-    let (s, v) = secretary.post(&format!("/council/stages/{}/start", stages[0]), json!({})).await;
+    let (s, v) = secretary
+        .post(&format!("/council/stages/{}/start", stages[0]), json!({}))
+        .await;
     assert_eq!((s, v["project"]["status"].as_str()), (200, Some("under_way")));
-    let (s, e) = secretary.post(&format!("/council/stages/{}/start", stages[0]), json!({})).await;
+    let (s, e) = secretary
+        .post(&format!("/council/stages/{}/start", stages[0]), json!({}))
+        .await;
     assert_eq!((s, code(&e)), (409, "wrong_state"));
 
     // A resident of the community reports a problem found; a resident of another does not.
@@ -588,18 +587,27 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
     assert_eq!(s, 201);
     let milestone = v["milestones"][0]["id"].as_i64().unwrap();
     let (s, v) = secretary
-        .post(&format!("/council/milestones/{milestone}/reach"), json!({"done_on": "2030-06-20"}))
+        .post(
+            &format!("/council/milestones/{milestone}/reach"),
+            json!({"done_on": "2030-06-20"}),
+        )
         .await;
     assert_eq!((s, v["milestones"][0]["done_on"].as_str()), (200, Some("2030-06-20")));
 
     // Acceptance: photos needed; not while a problem is open; a failed one is recorded.
     let (s, e) = secretary
-        .post(&format!("/council/projects/{pid}/acceptance"), json!({"passed": true, "photos": []}))
+        .post(
+            &format!("/council/projects/{pid}/acceptance"),
+            json!({"passed": true, "photos": []}),
+        )
         .await;
     assert_eq!((s, fields(&e)), (400, vec!["photos".to_string()]));
     let photos = json!(["IMG_0101.jpg", "att:7f3a"]);
     let (s, e) = secretary
-        .post(&format!("/council/projects/{pid}/acceptance"), json!({"passed": true, "photos": photos}))
+        .post(
+            &format!("/council/projects/{pid}/acceptance"),
+            json!({"passed": true, "photos": photos}),
+        )
         .await;
     assert_eq!((s, code(&e)), (409, "not_ready"), "{e}");
     let (s, v) = secretary
@@ -611,17 +619,26 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
     assert_eq!((s, v["project"]["status"].as_str()), (201, Some("under_way")));
     assert_eq!(
         r[0].api
-            .post(&format!("/council/problems/{problem}/resolve"), json!({"resolution": "已处理"}))
+            .post(
+                &format!("/council/problems/{problem}/resolve"),
+                json!({"resolution": "已处理"})
+            )
             .await
             .0,
         403
     );
     let (s, v) = secretary
-        .post(&format!("/council/problems/{problem}/resolve"), json!({"resolution": "围挡已后移"}))
+        .post(
+            &format!("/council/problems/{problem}/resolve"),
+            json!({"resolution": "围挡已后移"}),
+        )
         .await;
     assert_eq!((s, v["problems"][0]["status"].as_str()), (200, Some("resolved")));
     let (s, v) = secretary
-        .post(&format!("/council/projects/{pid}/acceptance"), json!({"passed": true, "note": "", "photos": photos}))
+        .post(
+            &format!("/council/projects/{pid}/acceptance"),
+            json!({"passed": true, "note": "", "photos": photos}),
+        )
         .await;
     assert_eq!(s, 201, "{v}");
     assert_eq!(v["project"]["status"], "accepted");
@@ -637,7 +654,10 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
     let (_, list) = r[1].api.get("/council/projects").await;
     assert_eq!(list["items"][0]["id"], pid);
     let (s, v) = r[1].api.get(&format!("/council/projects/{pid}")).await;
-    assert_eq!((s, v["can_run"].as_bool(), v["can_report"].as_bool()), (200, Some(false), Some(false)));
+    assert_eq!(
+        (s, v["can_run"].as_bool(), v["can_report"].as_bool()),
+        (200, Some(false), Some(false))
+    );
 });
 
 both!(p6_validation_errors_name_the_field, |t: TestApp| async move {
@@ -646,7 +666,10 @@ both!(p6_validation_errors_name_the_field, |t: TestApp| async move {
     let g3 = grid_id(&t, 2).await;
     let (s, e) = r[0]
         .api
-        .post("/council/topics", json!({"grid_id": g1, "title": " ", "content": "x".repeat(4001)}))
+        .post(
+            "/council/topics",
+            json!({"grid_id": g1, "title": " ", "content": "x".repeat(4001)}),
+        )
         .await;
     assert_eq!((s, fields(&e)), (400, vec!["title".to_string(), "content".to_string()]));
     // A community is not a grid; a grid of another community is not the resident's.
@@ -666,9 +689,7 @@ both!(p6_validation_errors_name_the_field, |t: TestApp| async move {
         .await;
     assert_eq!(s, 400);
     assert_eq!(fields(&e), ["ballot", "majority", "quorum_percent"]);
-    secretary
-        .post(&format!("/council/topics/{topic}/open-vote"), json!({}))
-        .await;
+    secretary.post(&format!("/council/topics/{topic}/open-vote"), json!({})).await;
     let (s, e) = vote(&r[0].api, topic, "maybe").await;
     assert_eq!((s, fields(&e)), (400, vec!["choice".to_string()]));
     let (s, e) = r[1]
@@ -742,7 +763,14 @@ both!(p6_council_pages_for_residents_and_staff, |t: TestApp| async move {
 
     // The secretary runs the council from the pages, in English too.
     let (staff, csrf_staff) = browser(&t, "secretary").await;
-    let html = staff.get(t.url("/council/manage")).send().await.unwrap().text().await.unwrap();
+    let html = staff
+        .get(t.url("/council/manage"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     assert!(html.contains("href=\"/council/manage\"") && html.contains("id=\"appoint\"") && html.contains("id=\"new-project\""));
     let html = staff
         .get(t.url(&format!("/council/topics/{topic}")))
@@ -788,11 +816,24 @@ both!(p6_council_pages_for_residents_and_staff, |t: TestApp| async move {
     let (_, html) = get(at.clone()).await;
     assert!(html.contains("楼下渗水") && html.contains("id=\"report-problem\"") && !html.contains("id=\"acceptance\""));
     let html = staff.get(t.url(&at)).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("id=\"acceptance\"") && html.contains("id=\"blockers\""), "{html}");
+    assert!(
+        html.contains("id=\"acceptance\"") && html.contains("id=\"blockers\""),
+        "{html}"
+    );
     let en = staff.get(t.url("/lang?to=en&next=/council/manage")).send().await.unwrap();
     assert_eq!(en.status(), 303);
-    let html = staff.get(t.url("/council/manage")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("Run the council") && html.contains("Appoint a member"), "{html}");
+    let html = staff
+        .get(t.url("/council/manage"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("Run the council") && html.contains("Appoint a member"),
+        "{html}"
+    );
 });
 
 both!(p6_demo_has_a_council, |t: TestApp| async move {
@@ -807,7 +848,11 @@ both!(p6_demo_has_a_council, |t: TestApp| async move {
     // The resident sits on the council and may vote on the running vote.
     let voting = status("voting");
     let (_, v) = resident.get(&format!("/council/topics/{voting}")).await;
-    assert_eq!((v["is_member"].as_bool(), v["can_vote"].as_bool()), (Some(true), Some(true)), "{v}");
+    assert_eq!(
+        (v["is_member"].as_bool(), v["can_vote"].as_bool()),
+        (Some(true), Some(true)),
+        "{v}"
+    );
     assert_eq!(vote(&resident, voting, "yes").await.0, 201);
     // The secret vote was adopted and is being implemented; its choices are not kept.
     let (_, v) = resident.get(&format!("/council/topics/{}", status("implementing"))).await;
@@ -828,7 +873,10 @@ both!(p6_demo_has_a_council, |t: TestApp| async move {
         .unwrap();
     let mut pages: Vec<String> = topics.iter().map(|x| format!("/council/topics/{}", x["id"])).collect();
     pages.extend(["/council".to_string(), format!("/council/projects/{pid}")]);
-    for (user, password) in [(username.as_str(), password.as_str()), (chief.username.as_str(), chief.password.as_str())] {
+    for (user, password) in [
+        (username.as_str(), password.as_str()),
+        (chief.username.as_str(), chief.password.as_str()),
+    ] {
         let c = t.signed_in(user, password).await;
         for path in &pages {
             let r = c.get(t.url(path)).send().await.unwrap();
@@ -837,7 +885,10 @@ both!(p6_demo_has_a_council, |t: TestApp| async move {
     }
     let c = t.signed_in(&chief.username, &chief.password).await;
     let html = c.get(t.url("/council/manage")).send().await.unwrap().text().await.unwrap();
-    assert!(html.contains("东侧空地口袋公园改造") && html.contains("id=\"appoint\""), "{html}");
+    assert!(
+        html.contains("东侧空地口袋公园改造") && html.contains("id=\"appoint\""),
+        "{html}"
+    );
     let chief = Api::as_user(&t, &chief.username).await;
     let (s, v) = chief.post(&format!("/council/topics/{voting}/close-vote"), json!({})).await;
     assert_eq!((s, v["topic"]["status"].as_str()), (200, Some("decided_adopted")), "{v}");

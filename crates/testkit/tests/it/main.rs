@@ -1,11 +1,13 @@
 //! Whole flows over HTTP against a real database; every test runs on SQLite and PostgreSQL.
 
 mod auth;
-mod council;
+mod case_pages;
 mod cases;
+mod council;
 mod honours;
 mod import;
 mod locate;
+mod open311;
 mod participation;
 mod participation_pages;
 mod partition;

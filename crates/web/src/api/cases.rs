@@ -29,8 +29,14 @@ pub(crate) fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, App
 /// `POST /api/v1/cases`: signed in (resident, field, hotline, import) or not (a resident's
 /// public report). `201` with the case and its private `token`; `200` when an
 /// `Idempotency-Key` was seen before (the first case, no token).
-pub async fn create(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
-    let input: Intake = serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a case report: {e}")))?;
+pub async fn create(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let input: Intake =
+        serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a case report: {e}")))?;
     let key = idempotency_key(&headers)?;
     let r = match &session.0 {
         Some(s) => {
@@ -110,7 +116,8 @@ pub async fn act(
 ) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     csrf(&headers, &s)?;
-    let input: ActInput = serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a case step: {e}")))?;
+    let input: ActInput =
+        serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a case step: {e}")))?;
     Ok(Json(json!(state.app.act_on_case(&s.actor, id, &input).await?)))
 }
 
@@ -121,9 +128,15 @@ pub async fn track(State(state): State<AppState>, Path(token): Path<String>) -> 
 
 /// `POST /api/v1/track/{token}/actions`: the reporter rates (`{"action": "rate", "rating": 5}`)
 /// or reopens (`{"action": "reopen", "reason": …}`).
-pub async fn track_act(State(state): State<AppState>, headers: HeaderMap, Path(token): Path<String>, body: Bytes) -> ApiResult<Json<Value>> {
+pub async fn track_act(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(token): Path<String>,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
     same_origin(&headers)?;
-    let input: ActInput = serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a case step: {e}")))?;
+    let input: ActInput =
+        serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a case step: {e}")))?;
     Ok(Json(json!(state.app.act_by_token(&token, &input).await?)))
 }
 
@@ -161,11 +174,17 @@ pub async fn edit_category(
     let streets = state.app.street_ids().await?;
     let street = street_param(&streets, &q, Some(&s))?;
     let edit = json_body(&body)?;
-    Ok(Json(json!(state.app.edit_case_category(&s.actor, street, &code, &edit).await?)))
+    Ok(Json(json!(
+        state.app.edit_case_category(&s.actor, street, &code, &edit).await?
+    )))
 }
 
 /// `GET /api/v1/departments[?street_id=]`
-pub async fn departments(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
+pub async fn departments(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     let streets = state.app.street_ids().await?;
     let street = street_param(&streets, &q, Some(&s))?;
@@ -190,4 +209,17 @@ pub async fn add_member(
         .ok_or_else(|| AppError::field("person_id", "is required and must be a whole number"))?;
     state.app.add_department_member(&s.actor, id, person).await?;
     Ok(created(json!({"department_id": id, "person_id": person})))
+}
+
+/// `POST /api/v1/cases/import` with a CSV file as the body (`text/csv`): one case per row, each
+/// through intake; a per-row report. Importing the same file again adds nothing (`external_id`).
+pub async fn import(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Json<Value>> {
+    let s = session.require()?;
+    csrf(&headers, &s)?;
+    Ok(Json(json!(state.app.import_cases(&s.actor, &body).await?)))
 }

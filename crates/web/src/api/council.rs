@@ -10,7 +10,9 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use onegrid_app::AppError;
 use onegrid_app::council::VoteOptions;
-use onegrid_domain::council::{Acceptance, CouncilPolicy, Minutes, NewItem, NewMilestone, NewProblem, NewProject, NewReport, NewTopic};
+use onegrid_domain::council::{
+    Acceptance, CouncilPolicy, Minutes, NewItem, NewMilestone, NewProblem, NewProject, NewReport, NewTopic,
+};
 use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
@@ -73,7 +75,12 @@ struct Appointment {
 }
 
 /// `POST /api/v1/council/members` with `{"grid_id", "person_id"}` → 201.
-pub async fn appoint(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, body: Bytes) -> ApiResult<Response> {
+pub async fn appoint(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    body: Bytes,
+) -> ApiResult<Response> {
     let s = writer(session, &headers)?;
     let a: Appointment = body_as(&body, "an appointment (grid_id, person_id)")?;
     Ok(created(state.app.appoint_member(&s.actor, a.grid_id, a.person_id).await?))
@@ -407,7 +414,9 @@ pub async fn reach(
 ) -> ApiResult<Json<Value>> {
     let s = writer(session, &headers)?;
     let r: Reached = json_body(&body)?;
-    Ok(Json(json!(state.app.reach_milestone(&s.actor, id, r.done_on.as_deref()).await?)))
+    Ok(Json(json!(
+        state.app.reach_milestone(&s.actor, id, r.done_on.as_deref()).await?
+    )))
 }
 
 /// `POST /api/v1/council/projects/{id}/acceptance` with `{"passed", "note", "photos"}` → 201.

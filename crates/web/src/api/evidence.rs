@@ -26,12 +26,19 @@ pub(crate) async fn read_file(form: &mut Multipart) -> Result<(String, Vec<u8>, 
         match f.name().unwrap_or_default() {
             "file" => {
                 let name = f.file_name().unwrap_or_default().to_string();
-                let bytes = f.bytes().await.map_err(|e| AppError::field("file", format!("could not be read: {e}")))?;
+                let bytes = f
+                    .bytes()
+                    .await
+                    .map_err(|e| AppError::field("file", format!("could not be read: {e}")))?;
                 file = Some((name, bytes.to_vec()));
             }
             "street_id" => {
                 let v = f.text().await.unwrap_or_default();
-                street = Some(v.trim().parse::<i64>().map_err(|_| AppError::field("street_id", "must be a whole number"))?);
+                street = Some(
+                    v.trim()
+                        .parse::<i64>()
+                        .map_err(|_| AppError::field("street_id", "must be a whole number"))?,
+                );
             }
             _ => {}
         }
@@ -42,7 +49,12 @@ pub(crate) async fn read_file(form: &mut Multipart) -> Result<(String, Vec<u8>, 
 
 /// `POST /api/v1/attachments` (multipart, field `file`) → 201 with the file's record; its id goes
 /// into a report's or a step's `attachments`.
-pub async fn upload(State(state): State<AppState>, session: MaybeSession, headers: HeaderMap, mut form: Multipart) -> ApiResult<Response> {
+pub async fn upload(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    mut form: Multipart,
+) -> ApiResult<Response> {
     match &session.0 {
         Some(s) => csrf(&headers, s)?,
         None => same_origin(&headers)?,
@@ -50,14 +62,26 @@ pub async fn upload(State(state): State<AppState>, session: MaybeSession, header
     let (name, bytes, street) = read_file(&mut form).await?;
     let a = state
         .app
-        .upload_evidence(session.0.as_ref().map(|s| &s.actor), street, Upload { name: &name, bytes: &bytes })
+        .upload_evidence(
+            session.0.as_ref().map(|s| &s.actor),
+            street,
+            Upload {
+                name: &name,
+                bytes: &bytes,
+            },
+        )
         .await?;
     Ok(created(a))
 }
 
 /// `GET /api/v1/attachments/{id}[?token=]`: the file, for staff who see its case, the reporter's
 /// private link, or its uploader.
-pub async fn download(State(state): State<AppState>, session: MaybeSession, Path(id): Path<i64>, Query(q): Query<Params>) -> ApiResult<Response> {
+pub async fn download(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Path(id): Path<i64>,
+    Query(q): Query<Params>,
+) -> ApiResult<Response> {
     let (a, bytes) = state
         .app
         .evidence(session.0.as_ref().map(|s| &s.actor), q.get("token").map(String::as_str), id)
@@ -74,7 +98,11 @@ pub async fn download(State(state): State<AppState>, session: MaybeSession, Path
 }
 
 /// `GET /api/v1/notifications`: the user's latest notifications and how many are unread.
-pub async fn notifications(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
+pub async fn notifications(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Query(q): Query<Params>,
+) -> ApiResult<Json<Value>> {
     let s = session.require()?;
     let limit = id_param(&q, "limit")?.unwrap_or(50).clamp(1, 200);
     let (items, unread) = state.app.notifications(&s.actor, limit).await?;

@@ -1,6 +1,7 @@
 //! I2: the JSON API under `/api/v1`, described by `/api/v1/openapi.json`.
 
 pub mod auth;
+pub mod case_admin;
 pub mod cases;
 pub mod council;
 pub mod evidence;
@@ -160,6 +161,7 @@ pub fn routes() -> Router<AppState> {
         // Case handling (issue 3).
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/mine", get(cases::mine))
+        .route("/cases/import", post(cases::import))
         .route("/cases/reported", get(cases::reported))
         .route("/cases/weekly", get(cases::weekly))
         .route("/cases/ratings", get(cases::ratings))
@@ -175,6 +177,9 @@ pub fn routes() -> Router<AppState> {
         .route("/attachments/{id}", get(evidence::download))
         .route("/notifications", get(evidence::notifications))
         .route("/notifications/read", post(evidence::read_all))
+        .route("/case-settings", get(case_admin::settings).put(case_admin::set_settings))
+        .route("/webhooks", get(case_admin::webhooks).post(case_admin::add_webhook))
+        .route("/webhooks/{id}", axum::routing::patch(case_admin::change_webhook))
         // Council and micro-update projects (P6).
         .route("/council/policy", get(council::policy).put(council::set_policy))
         .route("/council/members", get(council::members).post(council::appoint))

@@ -9,6 +9,11 @@ use axum::routing::{get, post};
 
 use crate::state::AppState;
 
+/// Forms with photos (C7: up to 10 MB a file) need more than axum's 2 MB default body.
+fn photos_limit() -> axum::extract::DefaultBodyLimit {
+    axum::extract::DefaultBodyLimit::max(32 * 1024 * 1024)
+}
+
 pub fn routes() -> Router<AppState> {
     use pages::*;
     Router::new()
@@ -49,6 +54,18 @@ pub fn routes() -> Router<AppState> {
         .route("/tasks/manage/{id}", get(organiser::show))
         .route("/tasks/manage/{id}/close", post(organiser::close))
         .route("/tasks/manage/claims/{id}/{step}", post(organiser::step))
+        // Case handling (issue 3): the resident's report and private link, staff lists and steps.
+        // Photos come in multipart forms, so these take bodies up to the server's limit.
+        .route("/report", get(report::form).post(report::submit).layer(photos_limit()))
+        .route("/track/{token}", get(track::show))
+        .route("/track/{token}/{action}", post(track::act))
+        .route("/cases", get(cases::list))
+        .route("/cases/weekly", get(cases::weekly))
+        .route("/cases/new", get(case_new::form).post(case_new::submit).layer(photos_limit()))
+        .route("/cases/{id}", get(case_page::show))
+        .route("/cases/{id}/act", post(case_page::act).layer(photos_limit()))
+        .route("/notifications", get(cases::notifications))
+        .route("/notifications/read", post(cases::read_all))
         // Council and micro-update projects (P6).
         .route("/council", get(council::home))
         .route("/council/topics", post(council::raise))

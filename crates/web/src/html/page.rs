@@ -22,6 +22,8 @@ pub struct Page<'a> {
     pub lang: &'static str,
     pub session: Option<&'a Session>,
     pub path: String,
+    /// (open, overdue) cases whose move is the user's, for the navigation badge.
+    pub case_counts: Option<(i64, i64)>,
 }
 
 impl<'a> Page<'a> {
@@ -31,7 +33,18 @@ impl<'a> Page<'a> {
             lang: lang_of(headers, session.0.as_ref()),
             session: session.0.as_ref(),
             path: path.to_string(),
+            case_counts: None,
         }
+    }
+
+    /// Adds the navigation's case badge for users who handle cases (one count query).
+    pub async fn with_case_counts(mut self) -> Self {
+        if let Some(s) = self.session
+            && s.actor.can(onegrid_domain::people::Permission::HandleCases)
+        {
+            self.case_counts = self.state.app.my_case_counts(&s.actor).await.ok();
+        }
+        self
     }
 
     pub fn render(&self, template: &str, ctx: Value) -> Response {
@@ -53,6 +66,10 @@ impl<'a> Page<'a> {
             can_review_points => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ApprovePoints)),
             can_manage_tasks => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ManageTasks)),
             can_run_council => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::RunCouncil)),
+            can_handle_cases => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::HandleCases)),
+            can_report_cases => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ReportCases)),
+            case_open => self.case_counts.map(|c| c.0),
+            case_overdue => self.case_counts.map(|c| c.1),
         };
         let merged = context! { ..ctx, ..base };
         match self.state.templates.get_template(template).and_then(|t| t.render(merged)) {
@@ -122,7 +139,9 @@ impl Page<'_> {
 #[macro_export]
 macro_rules! signed_in {
     ($state:expr, $headers:expr, $session:expr, $path:expr) => {{
-        let page = $crate::html::page::Page::new(&$state, &$headers, &$session, $path);
+        let page = $crate::html::page::Page::new(&$state, &$headers, &$session, $path)
+            .with_case_counts()
+            .await;
         match page.session {
             Some(s) => (page, s),
             None => return page.error(onegrid_app::AppError::Unauthenticated),

@@ -11,7 +11,9 @@ use minijinja::{Value, context};
 use onegrid_app::AppError;
 use onegrid_app::council::VoteOptions;
 use onegrid_domain::FieldError;
-use onegrid_domain::council::{Acceptance, ItemStatus, Minutes, NewItem, NewMilestone, NewProblem, NewProject, NewReport, NewTopic, ProjectKind};
+use onegrid_domain::council::{
+    Acceptance, ItemStatus, Minutes, NewItem, NewMilestone, NewProblem, NewProject, NewReport, NewTopic, ProjectKind,
+};
 use onegrid_domain::people::Permission;
 use serde::Deserialize;
 
@@ -83,9 +85,7 @@ pub struct CouncilForm {
 }
 
 fn id_field(name: &str, v: &str) -> Result<i64, AppError> {
-    v.trim()
-        .parse::<i64>()
-        .map_err(|_| AppError::field(name, "choose one"))
+    v.trim().parse::<i64>().map_err(|_| AppError::field(name, "choose one"))
 }
 
 fn optional_id(name: &str, v: &str) -> Result<Option<i64>, AppError> {
@@ -145,7 +145,12 @@ pub async fn home(State(state): State<AppState>, headers: HeaderMap, session: Ma
 }
 
 /// `POST /council/topics`: raises a topic.
-pub async fn raise(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Form(f): Form<CouncilForm>) -> Response {
+pub async fn raise(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Form(f): Form<CouncilForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/council");
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
@@ -301,12 +306,20 @@ pub async fn manage(State(state): State<AppState>, headers: HeaderMap, session: 
 }
 
 /// `POST /council/members`: appoints a person (by code or id) to a grid's council.
-pub async fn appoint(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession, Form(f): Form<CouncilForm>) -> Response {
+pub async fn appoint(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Form(f): Form<CouncilForm>,
+) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/council/manage");
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
     }
-    let done = match (id_field("grid_id", &f.grid_id), state.app.council_person(&s.actor, &f.person).await) {
+    let done = match (
+        id_field("grid_id", &f.grid_id),
+        state.app.council_person(&s.actor, &f.person).await,
+    ) {
         (Ok(g), Ok(p)) => state.app.appoint_member(&s.actor, g, p).await.map(drop),
         (Err(AppError::Invalid(mut a)), Err(AppError::Invalid(b))) => {
             a.extend(b);

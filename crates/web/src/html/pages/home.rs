@@ -8,7 +8,7 @@ use crate::html::page::Page;
 use crate::state::AppState;
 
 pub async fn home(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession) -> Response {
-    let page = Page::new(&state, &headers, &session, "/");
+    let page = Page::new(&state, &headers, &session, "/").with_case_counts().await;
     let s = match page.require() {
         Ok(s) => s,
         Err(r) => return r,

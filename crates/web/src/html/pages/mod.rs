@@ -1,3 +1,7 @@
+pub mod case_form;
+pub mod case_new;
+pub mod case_page;
+pub mod cases;
 pub mod council;
 pub mod coverage;
 pub mod home;
@@ -7,7 +11,9 @@ pub mod organiser;
 pub mod partition;
 pub mod people;
 pub mod points;
+pub mod report;
 pub mod store;
 pub mod tasks;
 pub mod territory;
+pub mod track;
 pub mod transfer;
