@@ -207,6 +207,20 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
         }
     }
 
+    // A category too rare to come up by chance still comes up once in the year.
+    let mut rng = Rng::stream(seed, "cases-rare");
+    let seen: HashSet<&str> = drafts.iter().map(|d| d.case.category.as_str()).collect();
+    let missing: Vec<&'static Topic> = TOPICS.iter().filter(|t| !seen.contains(t.code)).collect();
+    for topic in missing {
+        let days: Vec<&Day> = days.iter().filter(|d| topic.season.factor(d.month) > 0.0).collect();
+        let Some(day) = (!days.is_empty()).then(|| *rng.pick(&days)) else { continue };
+        let received = (day.at(10, rng.below(60) as u32, 0)).min(now - TimeDelta::hours(1));
+        if received <= now - TimeDelta::days(365) {
+            continue;
+        }
+        drafts.push(g.case(&mut rng, &mut phones, topic, "hotline", received, &Force::default()));
+    }
+
     // Duplicates of earlier cases, merged into them.
     let mut rng = Rng::stream(seed, "cases-duplicates");
     let originals = drafts.len();
@@ -1141,7 +1155,11 @@ struct Flow<'r> {
     rng: &'r mut Rng,
     cal: &'r WorkCalendar,
     limits: StepLimits,
+    /// Handled at any hour (emergencies).
     urgent: bool,
+    /// Registered and dispatched at any hour: the command centre's duty desk (值班) meets
+    /// dispatch limits of an hour or two day and night.
+    duty: bool,
     horizon: DateTime<Utc>,
     park: Option<CaseStatus>,
     stopped: bool,
@@ -1169,11 +1187,14 @@ impl<'r> Flow<'r> {
         let h = limits.handle;
         // Emergencies are handled at any hour; everything else in the daytime.
         let urgent = h.clock == Clock::Calendar && h.secs(cal) <= 6 * 3600;
+        let d = limits.dispatch;
+        let duty = d.clock == Clock::Calendar && d.secs(cal) <= 2 * 3600;
         Flow {
             rng,
             cal,
             limits,
             urgent,
+            duty,
             horizon,
             park,
             stopped: false,
@@ -1206,6 +1227,11 @@ impl<'r> Flow<'r> {
             return t;
         }
         self.daytime(t, 8, 20)
+    }
+
+    /// The coordinating tier's actions in the dispatch step.
+    fn desk(&mut self, t: DateTime<Utc>) -> DateTime<Utc> {
+        if self.duty { t } else { self.staff(t) }
     }
 
     /// Residents rate and reopen between 07:00 and 23:00.
@@ -1354,8 +1380,12 @@ impl Gen<'_> {
     fn run(&self, f: &mut Flow, c: &Ctx, force: &Force) {
         use ActionKind as K;
         use ActorTier as A;
+        // Grid staff check reports from their grid; calls, imports and urgent reports at night go
+        // to the command centre's desk.
+        let night = !(8..20).contains(&(f.t + LOCAL).hour());
         let registrar = match c.channel {
             "hotline" | "import" => A::CommandCentre,
+            "resident" | "open311" if f.duty && night => A::CommandCentre,
             _ => A::Grid,
         };
         if !force.no_reject && c.channel != "field" && f.rng.chance(0.025) {
@@ -1381,9 +1411,15 @@ impl Gen<'_> {
             "import" => (20, 600),
             _ => (10, 240),
         };
-        let wait = f.minutes(lo, hi).min(secs(room, f.rng.uniform(0.05, 0.35)).max(TimeDelta::minutes(lo)));
+        let wait = f
+            .minutes(lo, hi)
+            .min(secs(room, f.rng.uniform(0.05, 0.35)).max(TimeDelta::minutes(lo)));
         let at = f.t + wait;
-        let at = if matches!(c.channel, "field" | "hotline") { at } else { f.staff(at) };
+        let at = if matches!(c.channel, "field" | "hotline") {
+            at
+        } else {
+            f.desk(at)
+        };
         f.push(DemoStep::new(at, registrar, K::Register));
         if !force.no_reject && f.rng.chance(0.012) {
             let at = f.after(60, 1_440);
@@ -1486,7 +1522,7 @@ impl Gen<'_> {
             f.after(3, 30)
         };
         let at = at.max(f.t + TimeDelta::minutes(3));
-        f.staff(at)
+        f.desk(at)
     }
 
     /// Accept, start, (sub-tasks,) handle, check; again after a failed check.
@@ -1918,7 +1954,11 @@ mod tests {
             *per_channel.entry(c.channel).or_default() += 1;
             anonymous += usize::from(c.reporter_name.is_none() && c.reporter_phone.is_none());
             let latin = c.description.chars().filter(char::is_ascii_alphabetic).count();
-            let cjk = c.description.chars().filter(|ch| ('\u{4e00}'..='\u{9fff}').contains(ch)).count();
+            let cjk = c
+                .description
+                .chars()
+                .filter(|ch| ('\u{4e00}'..='\u{9fff}').contains(ch))
+                .count();
             english += usize::from(latin > 2 * cjk);
             let local = c.received_at + LOCAL;
             weekday += usize::from(local.weekday().number_from_monday() <= 5);
@@ -1965,7 +2005,12 @@ mod tests {
                 let d = c
                     .steps
                     .iter()
-                    .rposition(|s| matches!(s.kind, ActionKind::Dispatch | ActionKind::Reassign | ActionKind::ReturnForRework))
+                    .rposition(|s| {
+                        matches!(
+                            s.kind,
+                            ActionKind::Dispatch | ActionKind::Reassign | ActionKind::ReturnForRework
+                        )
+                    })
                     .unwrap();
                 if due_at(c.steps[d].at, &limits.handle, &cal) < now {
                     overdue_open += 1;
@@ -2045,30 +2090,86 @@ mod tests {
 mod scratch {
     use super::*;
     use chrono::TimeZone;
+    use std::collections::HashMap as M;
+
+    const STOP: &[char] = &['的', '了', '是', '在', '我', '你', '您', '他', '她', '它', '们', '和', '与', '及', '或', '就', '都', '也', '很', '着', '这', '那', '吗', '呢', '吧', '啊', '呀', '哦', '嘛', '请', '把', '被', '给', '让', '又', '还', '再', '已', '经', '其'];
+    fn feats(t: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut w = String::new();
+        let mut prev: Option<char> = None;
+        let flush = |w: &mut String, out: &mut Vec<String>| { if w.len() > 1 { let x = if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") { w[..w.len()-1].to_string() } else { w.clone() }; if !["the","and","is","a","to","of","in","on","it","for","are","this","there","has","been","please","hi","hello","our","we","can","could","someone","some","very","at","by","with","from","that","they"].contains(&x.as_str()) { out.push(x) } } w.clear(); };
+        for c in t.chars() {
+            let cjk = ('\u{4e00}'..='\u{9fff}').contains(&c);
+            if cjk {
+                flush(&mut w, &mut out);
+                if STOP.contains(&c) { prev = None; continue; }
+                out.push(c.to_string());
+                if let Some(p) = prev { out.push(format!("{p}{c}")); }
+                prev = Some(c);
+            } else if c.is_alphabetic() { prev = None; w.extend(c.to_lowercase()); }
+            else { prev = None; flush(&mut w, &mut out); }
+        }
+        flush(&mut w, &mut out);
+        out.sort(); out.dedup();
+        out
+    }
+
+    fn eval(name: &str, train: &[(Vec<String>, usize)], test: &[(Vec<String>, usize)], k: usize, variant: u8, alpha: f64) {
+        let mut df: M<&str, f64> = M::new();
+        for (f, _) in train { for x in f { *df.entry(x).or_default() += 1.0; } }
+        let n = train.len() as f64;
+        let idf = |x: &str| if variant == 2 || variant == 3 { (n / df.get(x).copied().unwrap_or(1.0)).ln().max(0.0) + 0.0 } else { 1.0 };
+        let v = df.len() as f64;
+        let mut cnt: M<(&str, usize), f64> = M::new();
+        let mut tot = vec![0.0; k];
+        let mut docs = vec![0.0; k];
+        let mut ftot: M<&str, f64> = M::new();
+        for (f, c) in train { docs[*c] += 1.0; for x in f { let w = idf(x); *cnt.entry((x, *c)).or_default() += w; tot[*c] += w; *ftot.entry(x).or_default() += w; } }
+        let all: f64 = tot.iter().sum();
+        let (mut ok1, mut ok3, mut cs) = (0, 0, 0.0);
+        for (f, c) in test {
+            let known: Vec<&String> = f.iter().filter(|x| df.contains_key(x.as_str())).collect();
+            let mut sc = vec![0.0; k];
+            for cl in 0..k {
+                if docs[cl] == 0.0 { sc[cl] = f64::NEG_INFINITY; continue; }
+                let mut s = (docs[cl] / n).ln();
+                if variant == 1 || variant == 3 {
+                    // complement NB
+                    s = 0.0;
+                    for x in &known { let w = idf(x); let nc = ftot[x.as_str()] - cnt.get(&(x.as_str(), cl)).copied().unwrap_or(0.0); s -= w * ((nc + alpha) / (all - tot[cl] + alpha * v)).ln(); }
+                } else {
+                    for x in &known { let w = idf(x); s += w * ((cnt.get(&(x.as_str(), cl)).copied().unwrap_or(0.0) + alpha) / (tot[cl] + alpha * v)).ln(); }
+                }
+                sc[cl] = s;
+            }
+            let mut o: Vec<usize> = (0..k).collect();
+            o.sort_by(|a, b| sc[*b].partial_cmp(&sc[*a]).unwrap());
+            ok1 += usize::from(o[0] == *c);
+            ok3 += usize::from(o[..3].contains(c));
+            let m = sc[o[0]];
+            let z: f64 = sc.iter().map(|x| (x - m).exp()).sum();
+            cs += 1.0 / z;
+        }
+        let t = test.len() as f64;
+        println!("{name}: top1 {:.3} top3 {:.3} conf {:.3}", ok1 as f64 / t, ok3 as f64 / t, cs / t);
+    }
+
     #[test]
     fn scratch_stats() {
         let d = crate::generate(crate::DEFAULT_SEED).data;
         let now = Utc.with_ymd_and_hms(2026, 11, 21, 2, 30, 0).unwrap();
         let all = cases(crate::DEFAULT_SEED, &d, now);
-        let mut by: std::collections::BTreeMap<String, usize> = Default::default();
-        for c in &all {
-            let mut st = CaseStatus::Received;
-            let mut first = true;
-            for s in &c.steps {
-                if s.kind == ActionKind::Supervise && first {
-                    let h = c.steps.iter().any(|x| matches!(x.to, Some(DemoAssignee::Grid(_))));
-                    *by.entry(format!("{st} grid={h} {}", c.category)).or_default() += 1;
-                    first = false;
-                }
-                st = next_status(st, s.kind).unwrap();
-            }
-        }
-        let mut v: Vec<_> = by.into_iter().collect();
-        v.sort_by_key(|x| std::cmp::Reverse(x.1));
-        for x in v.iter().take(40) { println!("{x:?}"); }
-        for c in all.iter().filter(|c| c.number % 400 == 0) {
-            println!("#{} {} {} {} | {} | {:?} {:?}", c.number, c.category, c.channel, c.description, c.address, c.reporter_name, c.received_at);
-            for s in &c.steps { println!("   {} {:?} {} {:?} {:?} {:?} {:?}", s.at, s.by, s.kind, s.to, s.reason, s.note, s.rating); }
+        let mut codes: Vec<&str> = all.iter().map(|c| c.category.as_str()).collect();
+        codes.sort(); codes.dedup();
+        let idx = |c: &str| codes.binary_search(&c).unwrap();
+        let (tr, te): (Vec<&DemoCase>, Vec<&DemoCase>) = all.iter().partition(|c| c.number % 5 != 0);
+        let tr: Vec<(Vec<String>, usize)> = tr.iter().map(|c| (feats(&c.description), idx(&c.category))).collect();
+        let te: Vec<(Vec<String>, usize)> = te.iter().map(|c| (feats(&c.description), idx(&c.category))).collect();
+        for a in [1.0, 0.3, 0.1, 0.03] {
+            eval(&format!("MNB a={a}"), &tr, &te, codes.len(), 0, a);
+            eval(&format!("CNB a={a}"), &tr, &te, codes.len(), 1, a);
+            eval(&format!("MNB-idf a={a}"), &tr, &te, codes.len(), 2, a);
+            eval(&format!("CNB-idf a={a}"), &tr, &te, codes.len(), 3, a);
         }
     }
 }

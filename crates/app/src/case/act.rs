@@ -411,7 +411,17 @@ impl App {
             comment: opt(&input.comment),
         };
         let cached = self.street_catalogue(&mut tx, c.street_id).await?;
-        let row = apply(&mut tx, &cached.catalogue, &c, &a, ActorTier::Reporter, None, Utc::now(), extra).await?;
+        let row = apply(
+            &mut tx,
+            &cached.catalogue,
+            &c,
+            &a,
+            ActorTier::Reporter,
+            None,
+            Utc::now(),
+            extra,
+        )
+        .await?;
         record(
             &mut tx,
             None,

@@ -107,7 +107,18 @@ impl App {
                         break;
                     };
                     let cached = self.street_catalogue(tx, c.street_id).await?;
-                    let next = match apply(tx, &cached.catalogue, &c, &action, ActorTier::System, None, now, Extra::default()).await {
+                    let next = match apply(
+                        tx,
+                        &cached.catalogue,
+                        &c,
+                        &action,
+                        ActorTier::System,
+                        None,
+                        now,
+                        Extra::default(),
+                    )
+                    .await
+                    {
                         Ok(next) => next,
                         // Another worker moved the case first: its decision stands.
                         Err(AppError::Refused("stale", _)) => return Ok(()),

@@ -314,7 +314,9 @@ impl App {
                 "the point lies outside the street this API key serves",
             ));
         }
-        let mut tx = self.db.write().await?;
+        // Everything that only reads happens before the write transaction, which on SQLite holds
+        // the single write lock: it is kept to the inserts (R1, throughput).
+        let mut tx = self.db.read().await?;
         let street_id = match street_id {
             Some(s) => Some(s),
             None => only_street(&mut tx).await?,
@@ -345,6 +347,8 @@ impl App {
             Some(p) => nearby_duplicate(&mut tx, street_id, code, p, received_at, &settings).await?,
             None => None,
         };
+        drop(tx);
+        let mut tx = self.db.write().await?;
         let token = random_token();
         let new = NewCase {
             street_id,
@@ -420,6 +424,8 @@ impl App {
             json!({"channel": channel.as_str(), "category": code, "duplicate_of": duplicate_of}),
         )
         .await?;
+        tx.commit().await?;
+        let mut tx = self.db.read().await?;
         let row = store::get(&mut tx, id).await?;
         let departments = match actor {
             Some(a) => departments_of(&mut tx, a).await?,
@@ -433,7 +439,6 @@ impl App {
             files::of_case(&mut tx, id).await?
         };
         let view = assemble(row, Vec::new(), attachments, acting_as);
-        tx.commit().await?;
         Ok(Reported {
             view,
             token: Some(token),

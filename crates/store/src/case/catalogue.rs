@@ -246,10 +246,12 @@ pub async fn departments_all(tx: &mut Tx) -> Result<Vec<(i64, i64)>> {
 /// Cheap (the unique index on (street_id, code) answers it), so a cached catalogue is checked
 /// against it on every use, in every process.
 pub async fn stamp(tx: &mut Tx, street_id: i64) -> Result<(i64, i64, i64)> {
-    Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64, i64)>(
+    Ok(on!(tx, |c| {
+        sqlx::query_as::<_, (i64, i64, i64)>(
         "SELECT COUNT(*), COALESCE(MAX(edited_at), 0), COALESCE(MAX(catalogue_version), 0) FROM case_categories WHERE street_id = $1"
     )
     .bind(street_id)
     .fetch_one(c)
-    .await)?)
+    .await
+    })?)
 }

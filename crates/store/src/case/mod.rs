@@ -190,7 +190,13 @@ pub async fn by_idempotency_key(tx: &mut Tx, scope: &str, key: &str) -> Result<O
 
 /// Inserts a received case with whose move it is and its first step clock (intake is not an
 /// event: the log starts with the first step staff take).
-pub async fn insert(tx: &mut Tx, n: &NewCase, state: &CaseState, holder: Option<Holder>, clock: Option<&StepClock>) -> Result<i64> {
+pub async fn insert(
+    tx: &mut Tx,
+    n: &NewCase,
+    state: &CaseState,
+    holder: Option<Holder>,
+    clock: Option<&StepClock>,
+) -> Result<i64> {
     on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO cases (street_id, token_hash, category_code, channel, description, address, lat, lng, community_id, grid_id, \
          micro_grid_id, reporter_name, reporter_phone, reporter_email, reporter_user_id, created_by, open311_key_id, \

@@ -674,3 +674,83 @@ both!(c1_csv_import_reports_per_row_and_is_idempotent, |t: TestApp| async move {
         .unwrap();
     assert_eq!(r.status(), 403);
 });
+
+async fn upload(t: &TestApp, name: &str, bytes: Vec<u8>) -> (u16, Value) {
+    let form = reqwest::multipart::Form::new().part("file", reqwest::multipart::Part::bytes(bytes).file_name(name.to_string()));
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/attachments"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let s = r.status().as_u16();
+    (s, r.json().await.unwrap())
+}
+
+fn jpeg(len: usize) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xD8, 0xFF, 0xE0];
+    b.resize(len, 0x20);
+    b
+}
+
+both!(c7_evidence_is_sniffed_limited_and_only_shown_to_who_may_see_the_case, |t: TestApp| async move {
+    let s = staff(&t).await;
+    // The type comes from the content, not the name; size is limited.
+    let (st, e) = upload(&t, "photo.jpg", b"<html><script>alert(1)</script>".to_vec()).await;
+    assert_eq!((st, e["error"]["fields"][0]["field"].as_str()), (400, Some("file")), "{e}");
+    let (st, _) = upload(&t, "big.jpg", jpeg(11 * 1024 * 1024)).await;
+    assert_eq!(st, 400);
+    let (st, a) = upload(&t, "门口.png", jpeg(3 * 1024 * 1024)).await;
+    assert_eq!((st, a["mime"].as_str()), (201, Some("image/jpeg")), "{a}");
+    // The same bytes again are stored once (content-addressed) but recorded twice.
+    let (_, b) = upload(&t, "again.jpg", jpeg(3 * 1024 * 1024)).await;
+    assert_eq!(a["sha256"], b["sha256"]);
+    let sha = a["sha256"].as_str().unwrap();
+    let blob = t.files.0.join(&sha[0..2]).join(&sha[2..4]).join(sha);
+    assert_eq!(std::fs::metadata(&blob).unwrap().len(), 3 * 1024 * 1024);
+
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/cases"))
+        .json(&json!({"category": CATEGORY, "description": "有照片", "lat": LAT, "lng": LNG, "anonymous": true, "attachments": [a["id"]]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let v: Value = r.json().await.unwrap();
+    let (id, token) = (v["id"].as_i64().unwrap(), v["token"].as_str().unwrap().to_string());
+    assert_eq!(v["attachments"][0]["purpose"], "report", "{v}");
+    // A file goes with one case only.
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/cases"))
+        .json(&json!({"category": CATEGORY, "description": "偷用", "lat": LAT, "lng": LNG, "anonymous": true, "attachments": [a["id"]]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    // The reporter's link and staff in scope may fetch it; others may not.
+    let aid = a["id"].as_i64().unwrap();
+    let get = |q: String| {
+        let url = t.url(&format!("/api/v1/attachments/{aid}{q}"));
+        async move { reqwest::Client::new().get(url).send().await.unwrap() }
+    };
+    let r = get(format!("?token={token}")).await;
+    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
+    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(get(String::new()).await.status(), 404);
+    assert_eq!(get("?token=wrong".into()).await.status(), 404);
+    let r = reqwest::Client::new()
+        .get(t.url(&format!("/api/v1/attachments/{aid}")))
+        .bearer_auth(t.app.create_token("worker_a", "f").await.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let r = reqwest::Client::new()
+        .get(t.url(&format!("/api/v1/attachments/{aid}")))
+        .bearer_auth(t.app.create_token("worker_b", "f").await.unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+    let _ = (id, s);
+});

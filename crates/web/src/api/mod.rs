@@ -173,7 +173,11 @@ pub fn routes() -> Router<AppState> {
         .route("/case-categories/{code}", axum::routing::put(cases::edit_category))
         .route("/departments", get(cases::departments))
         .route("/departments/{id}/members", post(cases::add_member))
-        .route("/attachments", post(evidence::upload))
+        // Photos may be up to 10 MB (C7); axum's default body limit is 2 MB.
+        .route(
+            "/attachments",
+            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::max(onegrid_app::case::evidence::MAX_BYTES + 64 * 1024)),
+        )
         .route("/attachments/{id}", get(evidence::download))
         .route("/notifications", get(evidence::notifications))
         .route("/notifications/read", post(evidence::read_all))
