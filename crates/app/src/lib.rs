@@ -34,6 +34,8 @@ pub struct App {
     pub evidence_dir: Option<std::path::PathBuf>,
     /// Each street's category catalogue, rebuilt when its categories change.
     pub catalogues: Arc<case::CatalogueCache>,
+    /// Each street's category suggester (C10), retrained as cases close.
+    pub suggesters: Arc<case::SuggesterCache>,
 }
 
 impl App {
@@ -46,6 +48,7 @@ impl App {
             password_cost,
             evidence_dir: None,
             catalogues: Arc::default(),
+            suggesters: Arc::default(),
         };
         app.locator.rebuild(&app.db).await?;
         app.seed_case_catalogues().await?;

@@ -770,6 +770,30 @@ pub(crate) fn handle_notes(code: &str) -> &'static [&'static str] {
     }
 }
 
+/// Vague reports: only the kind of matter is clear, by catalogue group.
+#[rustfmt::skip]
+pub(crate) fn vague_zh(group: &str) -> &'static [&'static str] {
+    match group {
+        "E01" => &["{p}环境卫生太差了，[希望整治一下|请派人处理]", "{e}[脏乱差|卫生问题]很严重，[一直没人管|反映多次没用]"],
+        "E02" => &["{p}[广告|招牌]问题[很多|屡禁不止]，请管一管"],
+        "E03" => &["{p}[工地|施工]问题[很多|一直没解决]，影响居民生活", "附近工地[管理混乱|扰民严重]"],
+        "E04" => &["{p}[出事了|情况紧急]，请[马上|尽快]派人来看看", "{r}[突发情况|有险情]，需要处理"],
+        "E05" => &["{p}[秩序很乱|乱象很多]，希望城管来管管", "{r}[天天|晚上]乱糟糟的，没人管"],
+        "C01" => &["{p}[设施|井盖和路灯]坏了，[存在安全隐患|请维修]"],
+        "C02" => &["{r}[交通设施|路边设施]损坏，[请维修|影响通行]"],
+        "C03" => &["{p}[公共设施|环卫设施]坏了，请维修"],
+        "C04" => &["{p}[树木|绿化]需要[养护|处理]，请安排人员"],
+        "S01" => &["[和人|邻里之间]有矛盾，[希望调解|需要帮助]", "{h}[纠纷|矛盾]一直解决不了，请社区介入"],
+        "S02" => &["{p}[有安全隐患|不太安全]，[请派人看看|希望加强巡逻]"],
+        "S03" => &["{b}[有消防隐患|消防安全问题很多]，[请检查|希望处理]"],
+        "S04" => &["{p}[环境|污染]问题[很严重|影响生活]，请处理"],
+        "S05" => &["{b}[生活设施|水电气|物业]有问题，[一直没解决|请协调]"],
+        "S06" => &["{h}[家里|老人|孩子]需要帮助，[希望社区关心|请上门看看]"],
+        _ => &["{p}有问题，请处理"],
+    }
+}
+pub(crate) const VAGUE_EN: &[&str] = &["There is a problem {P}, please send someone", "Something needs fixing {P}", "Please check the situation {P}"];
+
 /// Foreign residents who write in English.
 pub(crate) const FOREIGN_NAMES: &[&str] = &[
     "Anna Schmidt",

@@ -755,6 +755,12 @@ fn expand(tpl: &str, rng: &mut Rng, slots: &Slots) -> String {
     out
 }
 
+/// Shares of descriptions that read like a sibling category, that are vague, and that mention
+/// a second matter.
+const SIBLING_SHARE: f64 = 0.06;
+const VAGUE_SHARE: f64 = 0.05;
+const ASIDE_TOPIC_SHARE: f64 = 0.04;
+
 /// Extra sentences that residents add, whatever the problem.
 const ASIDES: &[&str] = &[
     "家里有老人小孩，很担心。",
@@ -861,9 +867,22 @@ impl Gen<'_> {
         (slots, at)
     }
 
+    /// What the reporter wrote. Reports are not all clear: some are vague, some read like a
+    /// neighbouring category of the same group (the staff who filed them chose differently, as
+    /// they do), some mention a second matter on the side.
     fn describe(&self, rng: &mut Rng, topic: &Topic, channel: &str, english: bool, slots: &Slots) -> String {
+        let group = topic.code.get(..3).unwrap_or("");
+        let roll = rng.f64();
+        let topic = if roll < SIBLING_SHARE {
+            let siblings: Vec<&Topic> = TOPICS.iter().filter(|t| t.code.starts_with(group) && t.code != topic.code).collect();
+            if siblings.is_empty() { topic } else { *rng.pick(&siblings) }
+        } else {
+            topic
+        };
+        let vague = (SIBLING_SHARE..SIBLING_SHARE + VAGUE_SHARE).contains(&roll);
         if english {
-            let core = expand(*rng.pick(topic.en), rng, slots);
+            let tpl = if vague { *rng.pick(tx::VAGUE_EN) } else { *rng.pick(topic.en) };
+            let core = expand(tpl, rng, slots);
             let open = *rng.pick(tx::EN_OPEN);
             let core = if open.is_empty() {
                 core
@@ -875,7 +894,15 @@ impl Gen<'_> {
             };
             return format!("{open}{core}{}", rng.pick(tx::EN_CLOSE));
         }
-        let core = expand(*rng.pick(topic.zh), rng, slots);
+        let tpl = if vague { *rng.pick(tx::vague_zh(group)) } else { *rng.pick(topic.zh) };
+        let mut core = expand(tpl, rng, slots);
+        if channel != "field" && rng.chance(ASIDE_TOPIC_SHARE) {
+            // Street matters are what people mention on the side.
+            let street: Vec<&Topic> = TOPICS.iter().filter(|t| t.place == Place::Any).collect();
+            let other = *rng.pick(&street);
+            let also = expand(*rng.pick(other.zh), rng, slots);
+            core = format!("{core}。另外，{also}");
+        }
         match channel {
             "field" => format!("{}{core}{}", rng.pick(tx::FIELD_OPEN), rng.pick(tx::FIELD_CLOSE)),
             "hotline" => format!("{}{core}{}", rng.pick(tx::HOTLINE_OPEN), rng.pick(tx::HOTLINE_CLOSE)),
@@ -2080,96 +2107,30 @@ mod tests {
         );
         assert_eq!(model.categories().len(), Catalogue::builtin().leaves().count());
         assert_eq!(e.test, (examples.len() as f64 * 0.2).round() as usize);
-        assert!(e.top1 > 0.6, "top-1 {:.3}", e.top1);
-        assert!(e.top1 < 0.98, "the descriptions are too easy to be realistic: {:.3}", e.top1);
-        assert!(e.top3 > e.top1 + 0.05 && e.top3 > 0.8, "top-3 {:.3}", e.top3);
-    }
-}
-
-#[cfg(test)]
-mod scratch {
-    use super::*;
-    use chrono::TimeZone;
-    use std::collections::HashMap as M;
-
-    const STOP: &[char] = &['的', '了', '是', '在', '我', '你', '您', '他', '她', '它', '们', '和', '与', '及', '或', '就', '都', '也', '很', '着', '这', '那', '吗', '呢', '吧', '啊', '呀', '哦', '嘛', '请', '把', '被', '给', '让', '又', '还', '再', '已', '经', '其'];
-    fn feats(t: &str) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut w = String::new();
-        let mut prev: Option<char> = None;
-        let flush = |w: &mut String, out: &mut Vec<String>| { if w.len() > 1 { let x = if w.len() > 3 && w.ends_with('s') && !w.ends_with("ss") { w[..w.len()-1].to_string() } else { w.clone() }; if !["the","and","is","a","to","of","in","on","it","for","are","this","there","has","been","please","hi","hello","our","we","can","could","someone","some","very","at","by","with","from","that","they"].contains(&x.as_str()) { out.push(x) } } w.clear(); };
-        for c in t.chars() {
-            let cjk = ('\u{4e00}'..='\u{9fff}').contains(&c);
-            if cjk {
-                flush(&mut w, &mut out);
-                if STOP.contains(&c) { prev = None; continue; }
-                out.push(c.to_string());
-                if let Some(p) = prev { out.push(format!("{p}{c}")); }
-                prev = Some(c);
-            } else if c.is_alphabetic() { prev = None; w.extend(c.to_lowercase()); }
-            else { prev = None; flush(&mut w, &mut out); }
-        }
-        flush(&mut w, &mut out);
-        out.sort(); out.dedup();
-        out
-    }
-
-    fn eval(name: &str, train: &[(Vec<String>, usize)], test: &[(Vec<String>, usize)], k: usize, variant: u8, alpha: f64) {
-        let mut df: M<&str, f64> = M::new();
-        for (f, _) in train { for x in f { *df.entry(x).or_default() += 1.0; } }
-        let n = train.len() as f64;
-        let idf = |x: &str| if variant == 2 || variant == 3 { (n / df.get(x).copied().unwrap_or(1.0)).ln().max(0.0) + 0.0 } else { 1.0 };
-        let v = df.len() as f64;
-        let mut cnt: M<(&str, usize), f64> = M::new();
-        let mut tot = vec![0.0; k];
-        let mut docs = vec![0.0; k];
-        let mut ftot: M<&str, f64> = M::new();
-        for (f, c) in train { docs[*c] += 1.0; for x in f { let w = idf(x); *cnt.entry((x, *c)).or_default() += w; tot[*c] += w; *ftot.entry(x).or_default() += w; } }
-        let all: f64 = tot.iter().sum();
-        let (mut ok1, mut ok3, mut cs) = (0, 0, 0.0);
-        for (f, c) in test {
-            let known: Vec<&String> = f.iter().filter(|x| df.contains_key(x.as_str())).collect();
-            let mut sc = vec![0.0; k];
-            for cl in 0..k {
-                if docs[cl] == 0.0 { sc[cl] = f64::NEG_INFINITY; continue; }
-                let mut s = (docs[cl] / n).ln();
-                if variant == 1 || variant == 3 {
-                    // complement NB
-                    s = 0.0;
-                    for x in &known { let w = idf(x); let nc = ftot[x.as_str()] - cnt.get(&(x.as_str(), cl)).copied().unwrap_or(0.0); s -= w * ((nc + alpha) / (all - tot[cl] + alpha * v)).ln(); }
-                } else {
-                    for x in &known { let w = idf(x); s += w * ((cnt.get(&(x.as_str(), cl)).copied().unwrap_or(0.0) + alpha) / (tot[cl] + alpha * v)).ln(); }
-                }
-                sc[cl] = s;
+        // Measured over splits and seeds: top-1 0.83–0.87, top-3 0.89–0.92 (about one report in
+        // seven is vague, reads like a neighbouring category or mentions a second matter).
+        assert!(e.top1 > 0.75, "top-1 {:.3}", e.top1);
+        assert!(e.top1 < 0.95, "the descriptions are too easy to be realistic: {:.3}", e.top1);
+        assert!(e.top3 >= e.top1 + 0.02 && e.top3 > 0.8, "top-3 {:.3}", e.top3);
+        // The confidence means something: the surest suggestions are right more often.
+        let test: Vec<&DemoCase> = demo_cases().iter().filter(|c| c.number % 5 == 0).collect();
+        let train: Vec<(&str, &str)> = demo_cases()
+            .iter()
+            .filter(|c| c.number % 5 != 0)
+            .map(|c| (c.description.as_str(), c.category.as_str()))
+            .collect();
+        let m = Suggester::train(&train);
+        let (mut sure, mut sure_ok, mut unsure, mut unsure_ok) = (0, 0, 0, 0);
+        for c in test {
+            let s = &m.suggest(&c.description, 1)[0];
+            let ok = usize::from(s.code == c.category);
+            if s.confidence >= 0.9 {
+                (sure, sure_ok) = (sure + 1, sure_ok + ok);
+            } else {
+                (unsure, unsure_ok) = (unsure + 1, unsure_ok + ok);
             }
-            let mut o: Vec<usize> = (0..k).collect();
-            o.sort_by(|a, b| sc[*b].partial_cmp(&sc[*a]).unwrap());
-            ok1 += usize::from(o[0] == *c);
-            ok3 += usize::from(o[..3].contains(c));
-            let m = sc[o[0]];
-            let z: f64 = sc.iter().map(|x| (x - m).exp()).sum();
-            cs += 1.0 / z;
         }
-        let t = test.len() as f64;
-        println!("{name}: top1 {:.3} top3 {:.3} conf {:.3}", ok1 as f64 / t, ok3 as f64 / t, cs / t);
-    }
-
-    #[test]
-    fn scratch_stats() {
-        let d = crate::generate(crate::DEFAULT_SEED).data;
-        let now = Utc.with_ymd_and_hms(2026, 11, 21, 2, 30, 0).unwrap();
-        let all = cases(crate::DEFAULT_SEED, &d, now);
-        let mut codes: Vec<&str> = all.iter().map(|c| c.category.as_str()).collect();
-        codes.sort(); codes.dedup();
-        let idx = |c: &str| codes.binary_search(&c).unwrap();
-        let (tr, te): (Vec<&DemoCase>, Vec<&DemoCase>) = all.iter().partition(|c| c.number % 5 != 0);
-        let tr: Vec<(Vec<String>, usize)> = tr.iter().map(|c| (feats(&c.description), idx(&c.category))).collect();
-        let te: Vec<(Vec<String>, usize)> = te.iter().map(|c| (feats(&c.description), idx(&c.category))).collect();
-        for a in [1.0, 0.3, 0.1, 0.03] {
-            eval(&format!("MNB a={a}"), &tr, &te, codes.len(), 0, a);
-            eval(&format!("CNB a={a}"), &tr, &te, codes.len(), 1, a);
-            eval(&format!("MNB-idf a={a}"), &tr, &te, codes.len(), 2, a);
-            eval(&format!("CNB-idf a={a}"), &tr, &te, codes.len(), 3, a);
-        }
+        println!("confidence ≥ 0.9: {sure_ok}/{sure} right; below: {unsure_ok}/{unsure} right");
+        assert!(sure_ok * unsure > unsure_ok * sure && sure_ok * 10 > sure * 9);
     }
 }

@@ -61,6 +61,36 @@
     filter();
   }
 
+  // --- C10: a category suggested from the description, learnt from closed cases.
+  var text = $('description'), hint = $('category-suggestion');
+  if (text && hint && leaf) {
+    var timer = null, en = (document.documentElement.lang || '').indexOf('en') === 0;
+    var ask = function () {
+      var q = text.value.trim();
+      if (q.length < 4) { hint.hidden = true; return; }
+      fetch('/api/v1/case-categories/suggest?k=1&text=' + encodeURIComponent(q))
+        .then(function (r) { return r.ok ? r.json() : { items: [] }; })
+        .then(function (body) {
+          var s = body.items && body.items[0];
+          if (!s || s.confidence < 0.3 || leaf.value === s.code) { hint.hidden = true; return; }
+          hint.textContent = hint.dataset.label + ' ';
+          var b = document.createElement('button');
+          b.type = 'button';
+          b.className = 'secondary';
+          b.textContent = (en ? s.en : s.zh) + ' (' + Math.round(s.confidence * 100) + '%)';
+          b.addEventListener('click', function () {
+            if (group) { group.value = ''; group.dispatchEvent(new Event('change')); }
+            leaf.value = s.code;
+            hint.hidden = true;
+          });
+          hint.appendChild(b);
+          hint.hidden = false;
+        })
+        .catch(function () { hint.hidden = true; });
+    };
+    text.addEventListener('input', function () { clearTimeout(timer); timer = setTimeout(ask, 500); });
+  }
+
   // --- Place: a pin on the map, from a tap or from the phone's position.
   var pick = $('pick-map');
   if (pick && window.L) {

@@ -490,10 +490,9 @@ async fn nearby_duplicate(
     let dlat = s.duplicate_radius_m / 111_000.0;
     let dlng = dlat / p.0.to_radians().cos().max(0.01);
     let since = at - s.duplicate_window_days * 86_400_000;
-    let near = store::lists::open_nearby(tx, street_id, category, p.0, p.1, dlat, dlng).await?;
+    let near = store::lists::open_nearby(tx, street_id, category, p.0, p.1, dlat, dlng, since).await?;
     Ok(near
         .into_iter()
-        .filter(|(_, _, _, received)| *received >= since)
         .map(|(id, lat, lng, _)| (id, metres(p, (lat, lng))))
         .filter(|(_, d)| *d <= s.duplicate_radius_m)
         .min_by(|a, b| a.1.total_cmp(&b.1))

@@ -28,6 +28,10 @@ pub struct Weekly {
     pub community_id: i64,
     pub week_start: String,
     pub items: Vec<CaseRow>,
+    /// Received during the week.
+    pub received: Vec<CaseRow>,
+    /// Open and overdue, escalated, reworked or reopened.
+    pub attention: Vec<CaseRow>,
 }
 
 /// Query of the staff case list.
@@ -128,11 +132,16 @@ impl App {
             .single()
             .map_or(0, |t| t.timestamp_millis());
         let end = start + 7 * 86_400_000;
-        let items = lists::weekly(&mut tx, community_id, start, end, now_ms()).await?;
+        let (received, attention) = lists::weekly(&mut tx, community_id, start, end, now_ms()).await?;
+        // `items`: every case on the agenda once, the ones needing attention first.
+        let mut items = attention.clone();
+        items.extend(received.iter().filter(|c| !attention.iter().any(|a| a.id == c.id)).cloned());
         Ok(Weekly {
             community_id,
             week_start: monday.to_string(),
             items,
+            received,
+            attention,
         })
     }
 

@@ -17,6 +17,7 @@ mod notify;
 pub mod open311;
 mod place;
 mod settings;
+mod suggest;
 
 pub use act::{ActInput, AssignTo};
 pub use act::{TimelineEntry, Tracked};
@@ -29,6 +30,7 @@ pub use notify::signature;
 /// The case row as lists and views hand it out (the pages name it).
 pub use onegrid_store::case::CaseRow;
 pub use settings::CaseSettings;
+pub use suggest::{CategorySuggestion, SuggesterCache};
 
 use onegrid_domain::case::{ActionKind, ActorTier, Assignment, CaseState, CaseStatus, Tier, available_actions};
 use onegrid_domain::people::{Permission, Role, UnitPath};

@@ -1,17 +1,26 @@
 //! C10: category suggestion from the description text, learnt from the platform's own closed cases.
 //! A suggestion only: staff confirm the category.
 //!
-//! The model is multinomial naive Bayes with Laplace smoothing, in log space. Text becomes
-//! features without a dictionary: a run of Chinese characters gives its characters (less a few
-//! function characters such as 的, 了) and every pair of neighbouring characters, which stand in
-//! for the words a segmenter would find (垃圾, 井盖, 噪音); Latin text gives lowercased words less
-//! stop words, with a plural `s` dropped; digits and punctuation are separators. Each feature
-//! counts once per description (binary features), which measures better on case texts, where a
-//! repeated word says little more than the word once.
+//! Text becomes features without a dictionary: a run of Chinese characters gives its characters
+//! (less a few function characters such as 的, 了) and every pair of neighbouring characters,
+//! which stand in for the words a segmenter would find (垃圾, 井盖, 噪音); Latin text gives
+//! lowercased words less stop words, with plurals folded; digits and punctuation are separators.
+//! Each feature counts once per description (binary features): a repeated word says little more
+//! than the word once.
+//!
+//! The model is complement naive Bayes (Rennie et al. 2003) with Laplace smoothing, in log space:
+//! a category scores well when the description's features are unlikely in *all the other*
+//! categories' texts. Plain multinomial naive Bayes was measured too and did much worse on case
+//! texts (top-1 0.67 against 0.83 on the demo year): a few categories (rubbish, parking, noise)
+//! hold most cases, and with plain NB the place names and stock phrases every report contains
+//! pull rarer categories toward them; estimating from the complement, which is large for every
+//! category, removes that skew. As Rennie et al. advise, the class prior is left out (it made
+//! top-1 worse, 0.78).
 //!
 //! The model is small: per feature, only the categories it was seen in, with one precomputed
 //! weight each, so a suggestion costs a pass over the description's features. The confidence is
-//! the softmax of the log scores (the normalised posterior of the top category).
+//! the softmax of the log scores (the normalised posterior of the top category); on the demo
+//! year it runs somewhat below the real hit rate rather than above it.
 
 use std::cmp::Ordering;
 use std::collections::{BTreeMap, HashMap};
@@ -57,24 +66,29 @@ pub struct Evaluation {
 }
 
 /// A trained model. Cheap to clone and share; immutable once trained.
+///
+/// With `n_cf` the descriptions of category `c` that contain feature `f`, `n_f = Σ_c n_cf`,
+/// `N_c = Σ_f n_cf` and `N = Σ_c N_c`, the complement estimate is
+/// `θ̄_cf = (n_f − n_cf + α) / (N − N_c + αV)`, and a description `d` scores
+/// `−Σ_{f∈d} ln θ̄_cf = |d| · ln(N − N_c + αV) − Σ_{f∈d} ln(n_f + α) + Σ_{f∈d} w_cf` with
+/// `w_cf = ln(n_f + α) − ln(n_f − n_cf + α)`, which is zero where `f` was never seen in `c`. The
+/// middle sum is the same for every category and is left out.
 #[derive(Debug, Clone, Default)]
 pub struct Suggester {
     /// Category codes, sorted; a category is its index here.
     codes: Vec<String>,
-    /// Per category: ln P(category).
-    log_prior: Vec<f64>,
-    /// Per category: ln(features counted in the category + ALPHA × vocabulary size).
+    /// Per category: ln(N − N_c + αV).
     log_norm: Vec<f64>,
     /// Feature → index into `postings`.
     vocab: HashMap<String, u32>,
-    /// Per feature: the categories it was seen in, with ln((count + ALPHA) / ALPHA).
+    /// Per feature: the categories it was seen in, with `w_cf`.
     postings: Vec<Vec<(u32, f32)>>,
 }
 
 impl Suggester {
     /// Learns from `(description, category code)` pairs, e.g. the closed cases of a street.
-    /// Examples with a blank code are skipped; a description without features still counts
-    /// toward its category's prior.
+    /// Examples with a blank code are skipped; a category whose descriptions have no features
+    /// is still learnt (and suggested only when nothing speaks against it).
     pub fn train<T: AsRef<str>, C: AsRef<str>>(examples: &[(T, C)]) -> Suggester {
         let mut by_code: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, (_, code)) in examples.iter().enumerate() {
@@ -87,7 +101,6 @@ impl Suggester {
             return Suggester::default();
         }
         let codes: Vec<String> = by_code.keys().map(|c| c.to_string()).collect();
-        let docs: usize = by_code.values().map(Vec::len).sum();
 
         let mut vocab: HashMap<String, u32> = HashMap::new();
         // (feature, category) → documents of the category containing the feature.
@@ -118,19 +131,24 @@ impl Suggester {
         }
 
         let v = vocab.len() as f64;
+        let mut per_feature = vec![0u32; vocab.len()];
+        for ((id, _), n) in &counts {
+            per_feature[*id as usize] += n;
+        }
         let mut postings: Vec<Vec<(u32, f32)>> = vec![Vec::new(); vocab.len()];
         for ((id, class), n) in counts {
-            postings[id as usize].push((class, ((f64::from(n) + ALPHA) / ALPHA).ln() as f32));
+            let all = f64::from(per_feature[id as usize]);
+            let w = (all + ALPHA).ln() - (all - f64::from(n) + ALPHA).ln();
+            postings[id as usize].push((class, w as f32));
         }
         for p in &mut postings {
             p.sort_unstable_by_key(|(class, _)| *class);
             p.shrink_to_fit();
         }
-        let log_prior = by_code.values().map(|m| (m.len() as f64 / docs as f64).ln()).collect();
-        let log_norm = totals.iter().map(|t| (*t as f64 + ALPHA * v).ln()).collect();
+        let total: u64 = totals.iter().sum();
+        let log_norm = totals.iter().map(|t| ((total - t) as f64 + ALPHA * v).ln()).collect();
         Suggester {
             codes,
-            log_prior,
             log_norm,
             vocab,
             postings,
@@ -163,9 +181,9 @@ impl Suggester {
         if ids.is_empty() {
             return Vec::new();
         }
-        // ln P(c) + Σ_f ln((n_cf + α) / (N_c + αV)), with the class-independent Σ_f ln α left out.
+        // |d| · ln(N − N_c + αV) + Σ_f w_cf (see the type's documentation).
         let n = ids.len() as f64;
-        let mut score: Vec<f64> = self.log_prior.iter().zip(&self.log_norm).map(|(p, z)| p - n * z).collect();
+        let mut score: Vec<f64> = self.log_norm.iter().map(|z| n * z).collect();
         for id in ids {
             for &(class, w) in &self.postings[id as usize] {
                 score[class as usize] += f64::from(w);
@@ -412,12 +430,26 @@ mod tests {
     }
 
     #[test]
-    fn c10_prior_decides_between_equally_likely_categories() {
-        // Text seen equally in both: the more frequent category leads.
-        let m = Suggester::train(&[("井盖", "A"), ("井盖", "B"), ("其他", "B")]);
+    fn c10_rare_categories_are_not_drowned_by_common_ones() {
+        // Every report names the estate and asks for help; one category has ten times the
+        // reports of the other. The word that matters decides, not the stock phrases.
+        let mut ex: Vec<(String, &str)> = Vec::new();
+        for i in 0..60 {
+            let thing = ["垃圾", "垃圾袋", "生活垃圾"][i % 3];
+            ex.push((format!("海棠苑{}号楼门口{thing}没人清运，请尽快处理，谢谢", i % 9 + 1), "E0102"));
+        }
+        for i in 0..6 {
+            ex.push((format!("海棠苑{}号楼门口井盖破了，请尽快处理", i + 1), "C0102"));
+        }
+        let m = Suggester::train(&ex);
+        let s = m.suggest("你好，海棠苑3号楼门口的井盖松动了，请尽快处理，谢谢", 2);
+        assert_eq!(s[0].code, "C0102", "{s:?}");
+        assert_eq!(m.suggest("海棠苑门口垃圾", 1)[0].code, "E0102");
+        // Identical evidence: ties go by code.
+        let m = Suggester::train(&[("井盖", "B"), ("井盖", "A")]);
         let s = m.suggest("井盖", 2);
-        assert_eq!(s[0].code, "B");
-        assert!(s[0].confidence > s[1].confidence);
+        assert_eq!((s[0].code.as_str(), s[1].code.as_str()), ("A", "B"));
+        assert!((s[0].confidence - 0.5).abs() < 1e-9);
     }
 
     #[test]

@@ -96,10 +96,14 @@ CREATE INDEX cases_next_check ON cases(next_check_at) WHERE next_check_at IS NOT
 CREATE INDEX cases_community ON cases(community_id, received_at);
 -- Open cases are exactly those someone holds (handler_unit set): the work lists' partial indexes.
 CREATE INDEX cases_open_community ON cases(community_id, due_at) WHERE handler_unit IS NOT NULL;
+-- C8: open cases of a category near a point (a latitude band, then the box and the distance).
+CREATE INDEX cases_open_category ON cases(street_id, category_code, lat) WHERE handler_unit IS NOT NULL;
 CREATE INDEX cases_grid ON cases(grid_id, status);
 CREATE INDEX cases_category ON cases(street_id, category_code, status);
 CREATE INDEX cases_received ON cases(street_id, received_at);
 CREATE INDEX cases_reporter ON cases(reporter_user_id) WHERE reporter_user_id IS NOT NULL;
+-- C10: the suggester learns from the latest closed cases.
+CREATE INDEX cases_closed ON cases(street_id, closed_at) WHERE status = 'closed';
 
 -- C4, R6: append-only; seq is the case's version after the event, so two writers that read the
 -- same version cannot both append.

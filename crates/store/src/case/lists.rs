@@ -9,9 +9,8 @@ use super::{CaseRow, cases_where};
 use crate::error::Result;
 use crate::{Tx, on, scope};
 
-const OPEN: &str = "status NOT IN ('closed', 'rejected', 'merged')";
-/// The same as `OPEN` (a case is held by someone exactly while it is open), in the form the
-/// partial indexes on `handler_unit` serve.
+/// Open cases: a case is held by someone exactly while it is open (not closed, rejected or
+/// merged), and this form is the one the partial indexes on `handler_unit` serve.
 const HELD: &str = "handler_unit IS NOT NULL";
 
 /// The units a user acts for, by tier (C3).
@@ -90,19 +89,26 @@ pub async fn my_counts(tx: &mut Tx, units: &Units, now: i64) -> Result<(i64, i64
     .await)?)
 }
 
-/// The weekly case meeting list of a community (C11): what came in during the week, and every
-/// case still open that is overdue, escalated, reworked or reopened.
-pub async fn weekly(tx: &mut Tx, community_id: i64, from: i64, to: i64, now: i64) -> Result<Vec<CaseRow>> {
-    cases_where(
+/// The weekly case meeting list of a community (C11), in two parts: what came in during the week
+/// (oldest first), and the open cases that need the meeting's attention (overdue, escalated,
+/// reworked or reopened; most overdue first). Each part is one range of an index.
+pub async fn weekly(tx: &mut Tx, community_id: i64, from: i64, to: i64, now: i64) -> Result<(Vec<CaseRow>, Vec<CaseRow>)> {
+    let received = cases_where(
+        tx,
+        "WHERE community_id = $1 AND received_at >= $2 AND received_at < $3 ORDER BY received_at, id LIMIT 1000",
+        &[community_id, from, to],
+    )
+    .await?;
+    let attention = cases_where(
         tx,
         &format!(
-            "WHERE id IN (SELECT id FROM cases WHERE community_id = $1 AND received_at >= $2 AND received_at < $3 \
-             UNION SELECT id FROM cases WHERE community_id = $1 AND {HELD} AND (due_at < $4 OR escalation_level > 0 \
-             OR reworks > 0 OR reopens > 0)) ORDER BY received_at, id LIMIT 2000"
+            "WHERE community_id = $1 AND {HELD} AND (due_at < $2 OR escalation_level > 0 OR reworks > 0 OR reopens > 0) \
+             ORDER BY due_at, id LIMIT 500"
         ),
-        &[community_id, from, to, now],
+        &[community_id, now],
     )
-    .await
+    .await?;
+    Ok((received, attention))
 }
 
 /// A filtered search; each field narrows the list.
@@ -180,10 +186,11 @@ pub async fn open_nearby(
     lng: f64,
     dlat: f64,
     dlng: f64,
+    since: i64,
 ) -> Result<Vec<(i64, f64, f64, i64)>> {
     let sql = format!(
-        "SELECT id, lat, lng, received_at FROM cases WHERE street_id = $1 AND category_code = $2 AND {OPEN} \
-         AND lat BETWEEN $3 AND $4 AND lng BETWEEN $5 AND $6 ORDER BY received_at DESC LIMIT 50"
+        "SELECT id, lat, lng, received_at FROM cases WHERE street_id = $1 AND category_code = $2 AND {HELD} \
+         AND lat BETWEEN $3 AND $4 AND lng BETWEEN $5 AND $6 AND received_at >= $7 ORDER BY received_at DESC LIMIT 50"
     );
     Ok(on!(tx, |c| sqlx::query_as::<_, (i64, f64, f64, i64)>(sqlx::AssertSqlSafe(
         sql.clone()
@@ -194,6 +201,7 @@ pub async fn open_nearby(
     .bind(lat + dlat)
     .bind(lng - dlng)
     .bind(lng + dlng)
+    .bind(since)
     .fetch_all(c)
     .await)?)
 }
@@ -223,4 +231,17 @@ pub async fn ratings(tx: &mut Tx, scope: &Scope, from: i64) -> Result<RatingSumm
         average,
         satisfied,
     })
+}
+
+/// (description, category) of the street's latest closed cases: what the category suggester
+/// learns from (C10).
+pub async fn closed_examples(tx: &mut Tx, street_id: i64, limit: i64) -> Result<Vec<(String, String)>> {
+    Ok(on!(tx, |c| sqlx::query_as::<_, (String, String)>(
+        "SELECT description, category_code FROM cases WHERE street_id = $1 AND status = 'closed' \
+         ORDER BY closed_at DESC LIMIT $2"
+    )
+    .bind(street_id)
+    .bind(limit)
+    .fetch_all(c)
+    .await)?)
 }

@@ -10,25 +10,16 @@ use onegrid_app::AppError;
 use onegrid_app::case::CaseSettings;
 use serde_json::{Value, json};
 
-use super::points::{created, csrf, id_param, json_body};
-use super::query::Params;
-use crate::auth::{MaybeSession, Session};
+use super::points::{created, csrf, json_body};
+use super::query::{Params, own_street, street_of};
+use crate::auth::MaybeSession;
 use crate::error::ApiResult;
 use crate::state::AppState;
-
-fn street_of(s: &Session, q: &Params) -> Result<i64, AppError> {
-    id_param(q, "street_id")?
-        .or_else(|| s.actor.home_street())
-        .ok_or_else(|| AppError::field("street_id", "is required"))
-}
 
 /// `GET /api/v1/case-settings[?street_id=]`
 pub async fn settings(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
-    let street = street_of(&s, &q)?;
-    if !s.actor.user.superuser && s.actor.home_street() != Some(street) {
-        return Err(AppError::NotFound.into());
-    }
+    let street = own_street(&s, &q)?;
     Ok(Json(json!(state.app.case_settings(street).await?)))
 }
 

@@ -223,3 +223,13 @@ pub async fn import(
     csrf(&headers, &s)?;
     Ok(Json(json!(state.app.import_cases(&s.actor, &body).await?)))
 }
+
+/// `GET /api/v1/case-categories/suggest?text=…[&street_id=][&k=3]`: categories for a description,
+/// learnt from closed cases, with their confidence (C10). Public: the report form asks it.
+pub async fn suggest(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
+    let streets = state.app.street_ids().await?;
+    let street = street_param(&streets, &q, session.0.as_ref())?;
+    let text = q.get("text").map(|t| t.trim()).unwrap_or_default();
+    let k = int(&q, "k", 3, 1, 10)? as usize;
+    Ok(Json(json!({"items": state.app.suggest_category(street, text, k).await?})))
+}

@@ -18,7 +18,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
 use super::points::{created, csrf, id_param, json_body};
-use super::query::Params;
+use super::query::{Params, street_of};
 use crate::auth::{MaybeSession, Session};
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -32,12 +32,6 @@ fn writer(session: MaybeSession, headers: &HeaderMap) -> Result<Session, AppErro
     let s = session.require()?;
     csrf(headers, &s)?;
     Ok(s)
-}
-
-fn street_of(s: &Session, q: &Params) -> Result<i64, AppError> {
-    id_param(q, "street_id")?
-        .or_else(|| s.actor.home_street())
-        .ok_or_else(|| AppError::field("street_id", "is required"))
 }
 
 /// `GET /api/v1/council/policy[?street_id=]`

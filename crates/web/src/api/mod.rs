@@ -170,6 +170,7 @@ pub fn routes() -> Router<AppState> {
         .route("/track/{token}", get(cases::track))
         .route("/track/{token}/actions", post(cases::track_act))
         .route("/case-categories", get(cases::categories))
+        .route("/case-categories/suggest", get(cases::suggest))
         .route("/case-categories/{code}", axum::routing::put(cases::edit_category))
         .route("/departments", get(cases::departments))
         .route("/departments/{id}/members", post(cases::add_member))

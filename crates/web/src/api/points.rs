@@ -14,7 +14,7 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::query::Params;
+use super::query::{Params, own_street, street_of};
 use crate::auth::{MaybeSession, Session, check_csrf};
 use crate::error::ApiResult;
 use crate::state::AppState;
@@ -42,12 +42,6 @@ pub(super) fn id_param(q: &Params, name: &str) -> Result<Option<i64>, AppError> 
     }
 }
 
-fn street_of(s: &Session, q: &Params) -> Result<i64, AppError> {
-    id_param(q, "street_id")?
-        .or_else(|| s.actor.home_street())
-        .ok_or_else(|| AppError::field("street_id", "is required"))
-}
-
 pub(super) fn created(v: impl serde::Serialize) -> Response {
     (StatusCode::CREATED, Json(json!(v))).into_response()
 }
@@ -55,10 +49,7 @@ pub(super) fn created(v: impl serde::Serialize) -> Response {
 /// `GET /api/v1/points/policy[?street_id=]`
 pub async fn policy(State(state): State<AppState>, session: MaybeSession, Query(q): Query<Params>) -> ApiResult<Json<Value>> {
     let s = session.require()?;
-    let street = street_of(&s, &q)?;
-    if !s.actor.user.superuser && s.actor.home_street() != Some(street) {
-        return Err(AppError::NotFound.into());
-    }
+    let street = own_street(&s, &q)?;
     Ok(Json(json!(state.app.points_policy(street).await?)))
 }
 
