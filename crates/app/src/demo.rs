@@ -75,6 +75,11 @@ impl App {
         let loaded =
             crate::points::demo::load(&mut tx, street.id, &participation, &resident_hash, onegrid_store::now_ms()).await?;
         written.extend(loaded.written);
+        // Issue 3: a year of cases over every channel, state and category.
+        let cases = onegrid_demo::cases(seed, &demo.data, chrono::Utc::now());
+        let (n_cases, n_events) = self.load_demo_cases(&mut tx, street.id, &cases).await?;
+        written.push(("cases", n_cases));
+        written.push(("case_events", n_events));
         // P6: the first grid's council and a micro-update project.
         let council = onegrid_demo::council(&demo, &participation);
         written.extend(crate::council::demo::load(&mut tx, street.id, &council, onegrid_store::now_ms()).await?);

@@ -792,7 +792,11 @@ pub(crate) fn vague_zh(group: &str) -> &'static [&'static str] {
         _ => &["{p}有问题，请处理"],
     }
 }
-pub(crate) const VAGUE_EN: &[&str] = &["There is a problem {P}, please send someone", "Something needs fixing {P}", "Please check the situation {P}"];
+pub(crate) const VAGUE_EN: &[&str] = &[
+    "There is a problem {P}, please send someone",
+    "Something needs fixing {P}",
+    "Please check the situation {P}",
+];
 
 /// Foreign residents who write in English.
 pub(crate) const FOREIGN_NAMES: &[&str] = &[

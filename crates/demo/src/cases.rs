@@ -213,7 +213,9 @@ pub fn cases(seed: u64, d: &StreetData, now: DateTime<Utc>) -> Vec<DemoCase> {
     let missing: Vec<&'static Topic> = TOPICS.iter().filter(|t| !seen.contains(t.code)).collect();
     for topic in missing {
         let days: Vec<&Day> = days.iter().filter(|d| topic.season.factor(d.month) > 0.0).collect();
-        let Some(day) = (!days.is_empty()).then(|| *rng.pick(&days)) else { continue };
+        let Some(day) = (!days.is_empty()).then(|| *rng.pick(&days)) else {
+            continue;
+        };
         let received = (day.at(10, rng.below(60) as u32, 0)).min(now - TimeDelta::hours(1));
         if received <= now - TimeDelta::days(365) {
             continue;
@@ -874,7 +876,10 @@ impl Gen<'_> {
         let group = topic.code.get(..3).unwrap_or("");
         let roll = rng.f64();
         let topic = if roll < SIBLING_SHARE {
-            let siblings: Vec<&Topic> = TOPICS.iter().filter(|t| t.code.starts_with(group) && t.code != topic.code).collect();
+            let siblings: Vec<&Topic> = TOPICS
+                .iter()
+                .filter(|t| t.code.starts_with(group) && t.code != topic.code)
+                .collect();
             if siblings.is_empty() { topic } else { *rng.pick(&siblings) }
         } else {
             topic
@@ -894,13 +899,18 @@ impl Gen<'_> {
             };
             return format!("{open}{core}{}", rng.pick(tx::EN_CLOSE));
         }
-        let tpl = if vague { *rng.pick(tx::vague_zh(group)) } else { *rng.pick(topic.zh) };
+        let tpl = if vague {
+            *rng.pick(tx::vague_zh(group))
+        } else {
+            *rng.pick(topic.zh)
+        };
         let mut core = expand(tpl, rng, slots);
         if channel != "field" && rng.chance(ASIDE_TOPIC_SHARE) {
             // Street matters are what people mention on the side.
             let street: Vec<&Topic> = TOPICS.iter().filter(|t| t.place == Place::Any).collect();
             let other = *rng.pick(&street);
-            let also = expand(*rng.pick(other.zh), rng, slots);
+            let tpl = *rng.pick(other.zh);
+            let also = expand(tpl, rng, slots);
             core = format!("{core}。另外，{also}");
         }
         match channel {

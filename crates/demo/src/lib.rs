@@ -23,6 +23,8 @@
 //!   31,000 residents).
 //! - People in every post of T5 with some post history, the party tree of T4 with members,
 //!   teams of T6, duty lists and the 55 work items of T7.
+//! - A year of cases up to a given `now` ([`cases()`]): about 5,000 across every channel, state and
+//!   leaf category, each replaying through the domain's state machine.
 //!
 //! # Planted coverage findings
 //! The coverage check (T3) of the generated street is clean except for two findings planted on

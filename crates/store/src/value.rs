@@ -7,6 +7,8 @@ pub enum Value {
     F64(Option<f64>),
     Text(Option<String>),
     Bool(bool),
+    /// A JSON column (TEXT on SQLite, JSONB on PostgreSQL).
+    Json(Option<serde_json::Value>),
 }
 
 impl From<i64> for Value {
@@ -62,6 +64,7 @@ macro_rules! bind_all {
                 $crate::value::Value::F64(x) => q.bind(*x),
                 $crate::value::Value::Text(x) => q.bind(x.clone()),
                 $crate::value::Value::Bool(x) => q.bind(*x),
+                $crate::value::Value::Json(x) => q.bind(x.clone().map(sqlx::types::Json)),
             };
         }
         q

@@ -9,6 +9,7 @@ mod act;
 mod cache;
 pub mod categories;
 mod deadline;
+mod demo;
 pub mod evidence;
 mod import;
 mod intake;

@@ -51,7 +51,11 @@ impl App {
         let mut tx = self.db.read().await?;
         let examples = lists::closed_examples(&mut tx, street_id, MAX_EXAMPLES).await?;
         drop(tx);
-        let model = Arc::new(tokio::task::spawn_blocking(move || Suggester::train(&examples)).await.map_err(|e| AppError::Internal(e.to_string()))?);
+        let model = Arc::new(
+            tokio::task::spawn_blocking(move || Suggester::train(&examples))
+                .await
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        );
         self.suggesters
             .models
             .lock()

@@ -436,7 +436,10 @@ mod tests {
         let mut ex: Vec<(String, &str)> = Vec::new();
         for i in 0..60 {
             let thing = ["垃圾", "垃圾袋", "生活垃圾"][i % 3];
-            ex.push((format!("海棠苑{}号楼门口{thing}没人清运，请尽快处理，谢谢", i % 9 + 1), "E0102"));
+            ex.push((
+                format!("海棠苑{}号楼门口{thing}没人清运，请尽快处理，谢谢", i % 9 + 1),
+                "E0102",
+            ));
         }
         for i in 0..6 {
             ex.push((format!("海棠苑{}号楼门口井盖破了，请尽快处理", i + 1), "C0102"));

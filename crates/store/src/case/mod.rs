@@ -407,3 +407,45 @@ pub async fn token_hash_of(tx: &mut Tx, case_id: i64) -> Result<String> {
         .await)?
     .ok_or(StoreError::NotFound)
 }
+
+/// Sets what a loaded case's history arrived at (the demo, imports of whole histories): the
+/// state, the milestone times (registered, dispatched, accepted, handled, closed), the reply and
+/// rating comment, and the version (the number of events).
+pub async fn finish_loaded(
+    tx: &mut Tx,
+    id: i64,
+    st: &CaseState,
+    stamps: &[Option<i64>; 5],
+    final_reply: Option<&str>,
+    rating_comment: Option<&str>,
+    version: i64,
+) -> Result<()> {
+    on!(tx, |c| {
+        sqlx::query(
+        "UPDATE cases SET status = $2, level = $3, assignment = $4, escalation_level = $5, reworks = $6, reopens = $7, rating = $8, \
+         merged_into = $9, registered_at = $10, dispatched_at = $11, accepted_at = $12, handled_at = $13, closed_at = $14, \
+         final_reply = $15, rating_comment = $16, version = $17 WHERE id = $1"
+    )
+    .bind(id)
+    .bind(st.status.as_str())
+    .bind(st.level.as_str())
+    .bind(st.assignment.as_ref().map(Json))
+    .bind(i64::from(st.escalation_level))
+    .bind(i64::from(st.reworks))
+    .bind(i64::from(st.reopens))
+    .bind(st.rating.map(i64::from))
+    .bind(st.merged_into)
+    .bind(stamps[0])
+    .bind(stamps[1])
+    .bind(stamps[2])
+    .bind(stamps[3])
+    .bind(stamps[4])
+    .bind(final_reply)
+    .bind(rating_comment)
+    .bind(version)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected())
+    })?;
+    Ok(())
+}

@@ -693,73 +693,82 @@ fn jpeg(len: usize) -> Vec<u8> {
     b
 }
 
-both!(c7_evidence_is_sniffed_limited_and_only_shown_to_who_may_see_the_case, |t: TestApp| async move {
-    let s = staff(&t).await;
-    // The type comes from the content, not the name; size is limited.
-    let (st, e) = upload(&t, "photo.jpg", b"<html><script>alert(1)</script>".to_vec()).await;
-    assert_eq!((st, e["error"]["fields"][0]["field"].as_str()), (400, Some("file")), "{e}");
-    let (st, _) = upload(&t, "big.jpg", jpeg(11 * 1024 * 1024)).await;
-    assert_eq!(st, 400);
-    let (st, a) = upload(&t, "门口.png", jpeg(3 * 1024 * 1024)).await;
-    assert_eq!((st, a["mime"].as_str()), (201, Some("image/jpeg")), "{a}");
-    // The same bytes again are stored once (content-addressed) but recorded twice.
-    let (_, b) = upload(&t, "again.jpg", jpeg(3 * 1024 * 1024)).await;
-    assert_eq!(a["sha256"], b["sha256"]);
-    let sha = a["sha256"].as_str().unwrap();
-    let blob = t.files.0.join(&sha[0..2]).join(&sha[2..4]).join(sha);
-    assert_eq!(std::fs::metadata(&blob).unwrap().len(), 3 * 1024 * 1024);
+both!(
+    c7_evidence_is_sniffed_limited_and_only_shown_to_who_may_see_the_case,
+    |t: TestApp| async move {
+        let s = staff(&t).await;
+        // The type comes from the content, not the name; size is limited.
+        let (st, e) = upload(&t, "photo.jpg", b"<html><script>alert(1)</script>".to_vec()).await;
+        assert_eq!((st, e["error"]["fields"][0]["field"].as_str()), (400, Some("file")), "{e}");
+        let (st, _) = upload(&t, "big.jpg", jpeg(11 * 1024 * 1024)).await;
+        assert_eq!(st, 400);
+        let (st, a) = upload(&t, "门口.png", jpeg(3 * 1024 * 1024)).await;
+        assert_eq!((st, a["mime"].as_str()), (201, Some("image/jpeg")), "{a}");
+        // The same bytes again are stored once (content-addressed) but recorded twice.
+        let (_, b) = upload(&t, "again.jpg", jpeg(3 * 1024 * 1024)).await;
+        assert_eq!(a["sha256"], b["sha256"]);
+        let sha = a["sha256"].as_str().unwrap();
+        let blob = t.files.0.join(&sha[0..2]).join(&sha[2..4]).join(sha);
+        assert_eq!(std::fs::metadata(&blob).unwrap().len(), 3 * 1024 * 1024);
 
-    let r = reqwest::Client::new()
+        let r = reqwest::Client::new()
         .post(t.url("/api/v1/cases"))
         .json(&json!({"category": CATEGORY, "description": "有照片", "lat": LAT, "lng": LNG, "anonymous": true, "attachments": [a["id"]]}))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 201);
-    let v: Value = r.json().await.unwrap();
-    let (id, token) = (v["id"].as_i64().unwrap(), v["token"].as_str().unwrap().to_string());
-    assert_eq!(v["attachments"][0]["purpose"], "report", "{v}");
-    // A file goes with one case only.
-    let r = reqwest::Client::new()
+        assert_eq!(r.status(), 201);
+        let v: Value = r.json().await.unwrap();
+        let (id, token) = (v["id"].as_i64().unwrap(), v["token"].as_str().unwrap().to_string());
+        assert_eq!(v["attachments"][0]["purpose"], "report", "{v}");
+        // A file goes with one case only.
+        let r = reqwest::Client::new()
         .post(t.url("/api/v1/cases"))
         .json(&json!({"category": CATEGORY, "description": "偷用", "lat": LAT, "lng": LNG, "anonymous": true, "attachments": [a["id"]]}))
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), 400);
-    // The reporter's link and staff in scope may fetch it; others may not.
-    let aid = a["id"].as_i64().unwrap();
-    let get = |q: String| {
-        let url = t.url(&format!("/api/v1/attachments/{aid}{q}"));
-        async move { reqwest::Client::new().get(url).send().await.unwrap() }
-    };
-    let r = get(format!("?token={token}")).await;
-    assert_eq!((r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()), (200, "image/jpeg"));
-    assert_eq!(r.headers()["x-content-type-options"], "nosniff");
-    assert_eq!(get(String::new()).await.status(), 404);
-    assert_eq!(get("?token=wrong".into()).await.status(), 404);
-    let r = reqwest::Client::new()
-        .get(t.url(&format!("/api/v1/attachments/{aid}")))
-        .bearer_auth(t.app.create_token("worker_a", "f").await.unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let r = reqwest::Client::new()
-        .get(t.url(&format!("/api/v1/attachments/{aid}")))
-        .bearer_auth(t.app.create_token("worker_b", "f").await.unwrap())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 404);
-    let _ = (id, s);
-});
+        assert_eq!(r.status(), 400);
+        // The reporter's link and staff in scope may fetch it; others may not.
+        let aid = a["id"].as_i64().unwrap();
+        let get = |q: String| {
+            let url = t.url(&format!("/api/v1/attachments/{aid}{q}"));
+            async move { reqwest::Client::new().get(url).send().await.unwrap() }
+        };
+        let r = get(format!("?token={token}")).await;
+        assert_eq!(
+            (r.status().as_u16(), r.headers()["content-type"].to_str().unwrap()),
+            (200, "image/jpeg")
+        );
+        assert_eq!(r.headers()["x-content-type-options"], "nosniff");
+        assert_eq!(get(String::new()).await.status(), 404);
+        assert_eq!(get("?token=wrong".into()).await.status(), 404);
+        let r = reqwest::Client::new()
+            .get(t.url(&format!("/api/v1/attachments/{aid}")))
+            .bearer_auth(t.app.create_token("worker_a", "f").await.unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let r = reqwest::Client::new()
+            .get(t.url(&format!("/api/v1/attachments/{aid}")))
+            .bearer_auth(t.app.create_token("worker_b", "f").await.unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404);
+        let _ = (id, s);
+    }
+);
 
 /// Reports and closes a case of the category with the description (command centre handles it).
 async fn closed_case(t: &TestApp, s: &Staff, category: &str, description: &str) {
     let (st, v) = s
         .admin
-        .post("/cases", json!({"channel": "hotline", "category": category, "description": description, "lat": LAT, "lng": LNG}))
+        .post(
+            "/cases",
+            json!({"channel": "hotline", "category": category, "description": description, "lat": LAT, "lng": LNG}),
+        )
         .await;
     assert_eq!(st, 201, "{v}");
     let id = v["id"].as_i64().unwrap();
@@ -777,7 +786,16 @@ both!(c10_category_suggested_from_closed_cases, |t: TestApp| async move {
     let s = staff(&t).await;
     let suggest = |text: &str| {
         let url = t.url(&format!("/api/v1/case-categories/suggest?text={}", urlencode(text)));
-        async move { reqwest::Client::new().get(url).send().await.unwrap().json::<Value>().await.unwrap() }
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
     };
     // Nothing closed yet: nothing to suggest.
     assert_eq!(suggest("垃圾").await["items"].as_array().unwrap().len(), 0);
@@ -805,6 +823,68 @@ both!(c10_category_suggested_from_closed_cases, |t: TestApp| async move {
 
 fn urlencode(s: &str) -> String {
     s.bytes()
-        .map(|b| if b.is_ascii_alphanumeric() { (b as char).to_string() } else { format!("%{b:02X}") })
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
         .collect()
 }
+
+both!(d4_demo_has_a_year_of_cases_in_every_state, |t: TestApp| async move {
+    let demo = t.app.load_demo(onegrid_demo::DEFAULT_SEED).await.unwrap();
+    let admin = demo
+        .accounts
+        .iter()
+        .find(|a| a.role == onegrid_domain::people::Role::StreetAdmin)
+        .unwrap();
+    let api = Api::as_user(&t, &admin.username).await;
+    let mut statuses = std::collections::BTreeMap::new();
+    let mut channels = std::collections::BTreeSet::new();
+    let mut page = 1;
+    loop {
+        let (st, v) = api.get(&format!("/cases?per_page=500&page={page}")).await;
+        assert_eq!(st, 200, "{v}");
+        let items = v["items"].as_array().unwrap();
+        for c in items {
+            *statuses.entry(c["status"].as_str().unwrap().to_string()).or_insert(0) += 1;
+            channels.insert(c["channel"].as_str().unwrap().to_string());
+        }
+        if items.len() < 500 {
+            break;
+        }
+        page += 1;
+    }
+    let total: i32 = statuses.values().sum();
+    assert!(total > 3000, "{statuses:?}");
+    for s in CaseStatus::ALL {
+        assert!(statuses.contains_key(s.as_str()), "no demo case is {s}: {statuses:?}");
+    }
+    assert_eq!(channels.len(), 5, "{channels:?}");
+    // Every stored log replays through the rules.
+    let (_, v) = api.get("/cases?status=closed&per_page=20").await;
+    for c in v["items"].as_array().unwrap() {
+        let (_, full) = api.get(&format!("/cases/{}", c["id"])).await;
+        let events: Vec<onegrid_domain::case::CaseEvent> = full["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| serde_json::from_value(e.clone()).unwrap())
+            .collect();
+        let state = onegrid_domain::case::replay(&events).unwrap();
+        assert_eq!(state.status, CaseStatus::Closed);
+    }
+    // The history already holds the escalations of the overdue open cases; the worker marks
+    // them overdue once and escalates nothing twice.
+    let run = t.app.run_deadlines(chrono::Utc::now()).await.unwrap();
+    assert!(run.overdue > 0, "{run:?}");
+    let again = t.app.run_deadlines(chrono::Utc::now()).await.unwrap();
+    assert_eq!((again.overdue, again.escalated), (0, 0), "{again:?}");
+    // The suggester learns from the demo's closed cases.
+    let (_, s) = api
+        .get("/case-categories/suggest?text=%E6%A5%BC%E9%81%93%E5%A0%86%E6%94%BE%E6%9D%82%E7%89%A9")
+        .await;
+    assert!(!s["items"].as_array().unwrap().is_empty(), "{s}");
+});

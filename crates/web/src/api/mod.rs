@@ -177,7 +177,9 @@ pub fn routes() -> Router<AppState> {
         // Photos may be up to 10 MB (C7); axum's default body limit is 2 MB.
         .route(
             "/attachments",
-            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::max(onegrid_app::case::evidence::MAX_BYTES + 64 * 1024)),
+            post(evidence::upload).layer(axum::extract::DefaultBodyLimit::max(
+                onegrid_app::case::evidence::MAX_BYTES + 64 * 1024,
+            )),
         )
         .route("/attachments/{id}", get(evidence::download))
         .route("/notifications", get(evidence::notifications))

@@ -61,8 +61,13 @@ pub fn paging(q: &Params, default_per_page: i64, max: i64) -> Result<(i64, i64),
 /// The street a request is about: `street_id` from the query, else the user's own street.
 pub fn street_of(s: &crate::auth::Session, q: &Params) -> Result<i64, AppError> {
     match q.get("street_id").map(|v| v.trim()).filter(|v| !v.is_empty()) {
-        Some(v) => v.parse::<i64>().map_err(|_| AppError::field("street_id", "must be a whole number")),
-        None => s.actor.home_street().ok_or_else(|| AppError::field("street_id", "is required")),
+        Some(v) => v
+            .parse::<i64>()
+            .map_err(|_| AppError::field("street_id", "must be a whole number")),
+        None => s
+            .actor
+            .home_street()
+            .ok_or_else(|| AppError::field("street_id", "is required")),
     }
 }
 
