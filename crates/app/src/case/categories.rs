@@ -77,6 +77,9 @@ impl App {
                     "zh": r.category.zh, "en": r.category.en, "active": r.active, "leaf": leaves.contains(code),
                     "department": cat.owner(code).map(|d| &d.code),
                     "limits": cat.limits(code).map(|l| json!({"dispatch": l.dispatch.to_string(), "handle": l.handle.to_string()})),
+                    // What the category itself sets (null: inherited), for the admin's edit form.
+                    "own": {"department": r.category.department, "dispatch": r.category.dispatch.map(|l| l.to_string()),
+                        "handle": r.category.handle.map(|l| l.to_string())},
                     "edited_at": r.edited_at,
                 })
             })

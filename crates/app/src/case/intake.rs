@@ -451,12 +451,21 @@ impl App {
         let Some(id) = store::by_idempotency_key(&mut tx, scope, key).await? else {
             return Ok(None);
         };
-        let row = store::get(&mut tx, id).await?;
-        let departments = match actor {
-            Some(a) => departments_of(&mut tx, a).await?,
-            None => Vec::new(),
+        let mut row = store::get(&mut tx, id).await?;
+        let Some(a) = actor else {
+            // Anyone may send a key without an account: the answer names the case and its
+            // state, not who reported it or who works on it.
+            row.reporter_name = None;
+            row.reporter_phone = None;
+            row.reporter_email = None;
+            return Ok(Some(Reported {
+                view: assemble(row, Vec::new(), Vec::new(), Vec::new()),
+                token: None,
+                replayed: true,
+            }));
         };
-        let acting_as = actor.map(|a| capacities(a, &row, &departments)).unwrap_or_default();
+        let departments = departments_of(&mut tx, a).await?;
+        let acting_as = capacities(a, &row, &departments);
         Ok(Some(Reported {
             view: view(&mut tx, row, acting_as).await?,
             token: None,

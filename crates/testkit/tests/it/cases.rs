@@ -401,6 +401,19 @@ both!(
             }
         };
         let results = futures_join(vec![send("k-1"), send("k-1"), send("k-1"), send("k-1")]).await;
+        // A public replay says which case, not who reported it.
+        let r = c
+            .post(t.url("/api/v1/cases"))
+            .header("Idempotency-Key", "k-1")
+            .json(&json!({"category": CATEGORY, "description": "重试", "lat": LAT, "lng": LNG, "anonymous": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 200);
+        let replay: Value = r.json().await.unwrap();
+        assert!(
+            replay["replayed"].as_bool().unwrap() && replay["token"].is_null() && replay["events"].as_array().unwrap().is_empty()
+        );
         let ids: std::collections::BTreeSet<_> = results.iter().map(|r| r.1).collect();
         assert_eq!(ids.len(), 1, "{results:?}");
         assert_eq!(results.iter().filter(|r| r.0 == 201).count(), 1, "{results:?}");

@@ -1,6 +1,7 @@
 //! Whole flows over HTTP against a real database; every test runs on SQLite and PostgreSQL.
 
 mod auth;
+mod case_admin_pages;
 mod case_pages;
 mod cases;
 mod council;

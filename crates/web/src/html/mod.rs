@@ -61,6 +61,23 @@ pub fn routes() -> Router<AppState> {
         .route("/track/{token}/{action}", post(track::act))
         .route("/cases", get(cases::list))
         .route("/cases/weekly", get(cases::weekly))
+        // The street admin's case settings (categories, calendar, webhooks) and the CSV import.
+        .route("/cases/admin", get(case_admin::index))
+        .route("/cases/admin/categories", get(case_admin::categories))
+        .route("/cases/admin/categories/{code}", post(case_admin::edit_category))
+        .route(
+            "/cases/admin/settings",
+            get(case_admin::settings).post(case_admin::save_settings),
+        )
+        .route(
+            "/cases/admin/webhooks",
+            get(case_admin::webhooks).post(case_admin::add_webhook),
+        )
+        .route("/cases/admin/webhooks/{id}/active", post(case_admin::set_webhook_active))
+        .route(
+            "/cases/admin/import",
+            get(case_admin::import_form).post(case_admin::import).layer(photos_limit()),
+        )
         .route("/cases/new", get(case_new::form).post(case_new::submit).layer(photos_limit()))
         .route("/cases/{id}", get(case_page::show))
         .route("/cases/{id}/act", post(case_page::act).layer(photos_limit()))

@@ -1,3 +1,4 @@
+pub mod case_admin;
 pub mod case_form;
 pub mod case_new;
 pub mod case_page;
