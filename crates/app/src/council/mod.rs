@@ -10,12 +10,15 @@
 pub(crate) mod demo;
 mod item;
 mod member;
+mod problem_case;
 mod project;
 mod topic;
 mod vote;
 
 pub use item::ItemView;
+pub use problem_case::ProblemCase;
 pub use project::ProjectView;
+use project::project_problem_for_run;
 pub use topic::TopicView;
 pub use vote::{VoteOptions, VoteReceipt};
 

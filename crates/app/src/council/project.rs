@@ -365,3 +365,10 @@ impl App {
         Ok(view)
     }
 }
+
+/// A problem of a project the actor runs, with its project (P6 → C1).
+pub(super) async fn project_problem_for_run(tx: &mut Tx, actor: &Actor, problem_id: i64) -> Result<(Problem, Project), AppError> {
+    let problem = store::problem(tx, problem_id).await?;
+    let (project, _) = open_project_to_run(tx, actor, problem.project_id).await?;
+    Ok((problem, project))
+}

@@ -439,3 +439,16 @@ pub async fn acceptances(tx: &mut Tx, project_id: i64) -> Result<Vec<AcceptanceR
         })
         .collect())
 }
+
+/// Records the case a problem became; `false` if it already became one.
+pub async fn set_problem_case(tx: &mut Tx, problem_id: i64, case_id: i64) -> Result<bool> {
+    let n = on!(tx, |c| sqlx::query(
+        "UPDATE council_project_problems SET case_id = $2 WHERE id = $1 AND case_id IS NULL"
+    )
+    .bind(problem_id)
+    .bind(case_id)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(n == 1)
+}

@@ -551,6 +551,38 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
     let problem = &v["problems"][0];
     assert!(problem["case_id"].is_null() && problem["status"] == "open");
     let problem = problem["id"].as_i64().unwrap();
+    // The problem becomes a case (P6 → C1): only for those who run the project; once.
+    let place = json!({"category": "S0101", "lat": 31.005, "lng": 121.005});
+    assert_eq!(
+        r[0].api
+            .post(&format!("/council/problems/{problem}/case"), place.clone())
+            .await
+            .0,
+        403
+    );
+    let (s, e) = secretary
+        .post(
+            &format!("/council/problems/{problem}/case"),
+            json!({"category": "", "lat": 31.005, "lng": 121.005}),
+        )
+        .await;
+    assert_eq!((s, fields(&e)), (400, vec!["category".to_string()]));
+    let (s, v) = secretary
+        .post(&format!("/council/problems/{problem}/case"), place.clone())
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let case_id = v["case_id"].as_i64().unwrap();
+    let (_, again) = secretary.post(&format!("/council/problems/{problem}/case"), place).await;
+    assert_eq!(again["case_id"].as_i64(), Some(case_id));
+    let (_, c) = secretary.get(&format!("/cases/{case_id}")).await;
+    assert_eq!(
+        (c["channel"].as_str(), c["status"].as_str()),
+        (Some("field"), Some("received")),
+        "{c}"
+    );
+    assert!(c["description"].as_str().unwrap().contains("施工围挡占用消防通道"));
+    let (_, pv) = secretary.get(&format!("/council/projects/{pid}")).await;
+    assert_eq!(pv["problems"][0]["case_id"].as_i64(), Some(case_id), "{pv}");
     assert_eq!(
         r[8].api
             .post(&format!("/council/projects/{pid}/problems"), json!({"description": "x"}))

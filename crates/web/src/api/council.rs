@@ -425,3 +425,18 @@ pub async fn accept(
     let a: Acceptance = body_as(&body, "an acceptance")?;
     Ok(created(state.app.accept_project(&s.actor, id, &a).await?))
 }
+
+/// `POST /api/v1/council/problems/{id}/case` with `{"category", "lat", "lng" | "address"}` → 201
+/// with the case the problem became (the same case again on a retry).
+pub async fn problem_case(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let s = writer(session, &headers)?;
+    let p: onegrid_app::council::ProblemCase = body_as(&body, "a case for the problem")?;
+    let case_id = state.app.problem_to_case(&s.actor, id, &p).await?;
+    Ok(created(json!({"problem_id": id, "case_id": case_id})))
+}

@@ -100,6 +100,7 @@ pub const PATHS: &[&str] = &[
     "/council/stages/{id}/finish",
     "/council/projects/{id}/problems",
     "/council/problems/{id}/resolve",
+    "/council/problems/{id}/case",
     "/council/projects/{id}/milestones",
     "/council/milestones/{id}/reach",
     "/council/projects/{id}/acceptance",
@@ -235,6 +236,7 @@ pub fn routes() -> Router<AppState> {
         .route("/council/stages/{id}/finish", post(council::finish_stage))
         .route("/council/projects/{id}/problems", post(council::add_problem))
         .route("/council/problems/{id}/resolve", post(council::resolve))
+        .route("/council/problems/{id}/case", post(council::problem_case))
         .route("/council/projects/{id}/milestones", post(council::add_milestone))
         .route("/council/milestones/{id}/reach", post(council::reach))
         .route("/council/projects/{id}/acceptance", post(council::accept))
