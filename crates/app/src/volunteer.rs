@@ -2,6 +2,7 @@
 //! and out; the organiser confirms the service and the evaluation awards points and service
 //! time through the ledger (P1), with the evaluator as the award's approver.
 
+use onegrid_domain::FieldError;
 use onegrid_domain::people::{Permission, UnitPath};
 use onegrid_domain::points::Refusal;
 use onegrid_domain::volunteer::{ClaimAction, ClaimStatus, NewTask, service_minutes};
@@ -37,6 +38,15 @@ pub struct Evaluation {
     /// Points to award, at most the task's; the task's points when absent.
     #[serde(default)]
     pub points: Option<i64>,
+}
+
+/// A team leader's claim for the team (T6 applied to P5).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TeamClaim {
+    pub team_id: i64,
+    /// The members taking part (person ids); every member of the team when absent.
+    #[serde(default)]
+    pub members: Option<Vec<i64>>,
 }
 
 /// A claim, and its task, that the actor may act on: their own, or (`staff`) one of a task in
@@ -218,6 +228,104 @@ impl App {
         let claim = store::claim(&mut tx, id).await?;
         tx.commit().await?;
         Ok(claim)
+    }
+
+    /// A team's leader claims places for the team's members: one ordinary claim per member
+    /// (recording the team), all in one transaction, the places taken at once by compare-and-set
+    /// (`claimed + n <= capacity`), so a team never overfills the task: `task_full` and nothing
+    /// written when the places are not enough. Members who already hold a claim on the task are
+    /// refused by name (a field error on `members`), never skipped, so the leader knows who
+    /// comes; a member's withdrawn claim is taken up again for the team. The team must work in
+    /// the task's community (its unit lies inside it); only its leader may claim for it.
+    pub async fn claim_task_for_team(&self, actor: &Actor, task_id: i64, req: &TeamClaim) -> Result<Vec<Claim>, AppError> {
+        let leader_id = own_person(actor)?;
+        let mut tx = self.db.write().await?;
+        let task = store::task(&mut tx, task_id).await?;
+        if people::person(&mut tx, leader_id).await?.street_id != task.street_id {
+            return Err(AppError::NotFound);
+        }
+        let team = match store::claiming_team(&mut tx, req.team_id).await {
+            Ok(t) if t.street_id == task.street_id => t,
+            Ok(_) | Err(onegrid_store::StoreError::NotFound) => return Err(AppError::field("team_id", "is not a team")),
+            Err(e) => return Err(e.into()),
+        };
+        if team.leader_id != Some(leader_id) {
+            return Err(AppError::Denied(
+                "only the team's leader may claim a task for the team".into(),
+            ));
+        }
+        if team.community_id != Some(task.community_id) {
+            return Err(AppError::field("team_id", "the team does not work in the task's community"));
+        }
+        if task.status != "open" || task.ends_at <= now_ms() {
+            return Err(Refusal::TaskClosed.into());
+        }
+        let mut members: Vec<i64> = Vec::new();
+        for p in req.members.clone().unwrap_or_else(|| team.members.clone()) {
+            if !members.contains(&p) {
+                members.push(p);
+            }
+        }
+        if members.is_empty() {
+            return Err(AppError::field("members", "must name at least one member of the team"));
+        }
+        let mut errors = Vec::new();
+        let mut existing = Vec::new();
+        for &p in &members {
+            if !team.members.contains(&p) {
+                errors.push(FieldError::new("members", format!("person {p} is not a member of the team")));
+                continue;
+            }
+            let claim = store::claim_of(&mut tx, task_id, p).await?;
+            match claim {
+                Some(c) if c.status != ClaimStatus::Withdrawn.as_str() => errors.push(FieldError::new(
+                    "members",
+                    format!("{} (person {p}) already holds a claim on this task", c.person_name),
+                )),
+                c => existing.push((p, c.map(|c| c.id))),
+            }
+        }
+        if !errors.is_empty() {
+            return Err(AppError::Invalid(errors));
+        }
+        if !store::take_places(&mut tx, task_id, existing.len() as i64).await? {
+            return Err(Refusal::TaskFull.into());
+        }
+        let mut ids = Vec::new();
+        for (person_id, withdrawn) in existing {
+            let id = match withdrawn {
+                Some(id) => {
+                    if !store::reclaim_for(&mut tx, id, Some(team.id)).await? {
+                        return Err(Refusal::AlreadyClaimed.into());
+                    }
+                    id
+                }
+                None => store::insert_claim_for(&mut tx, task.street_id, task_id, person_id, Some(team.id))
+                    .await
+                    .map_err(|e| match e {
+                        // The member claimed at the same moment (or another team took them).
+                        onegrid_store::StoreError::Conflict(_) => Refusal::AlreadyClaimed.into(),
+                        e => AppError::from(e),
+                    })?,
+            };
+            record(
+                &mut tx,
+                Some(actor),
+                task.street_id,
+                "claim",
+                "volunteer_claim",
+                id,
+                json!({"task_id": task_id, "person_id": person_id, "team_id": team.id}),
+            )
+            .await?;
+            ids.push(id);
+        }
+        let mut claims = Vec::with_capacity(ids.len());
+        for id in ids {
+            claims.push(store::claim(&mut tx, id).await?);
+        }
+        tx.commit().await?;
+        Ok(claims)
     }
 
     pub async fn withdraw_claim(&self, actor: &Actor, id: i64) -> Result<Claim, AppError> {

@@ -134,6 +134,19 @@ pub async fn tasks_in_scope(tx: &mut Tx, scope: &Scope, limit: i64) -> Result<Ve
     .await
 }
 
+/// Takes `n` places at once if the task is open and has `n` free (a team's claim): all or none.
+pub async fn take_places(tx: &mut Tx, task_id: i64, n: i64) -> Result<bool> {
+    let done = on!(tx, |c| sqlx::query(
+        "UPDATE volunteer_tasks SET claimed = claimed + $2 WHERE id = $1 AND status = 'open' AND claimed + $2 <= capacity"
+    )
+    .bind(task_id)
+    .bind(n)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(done == 1)
+}
+
 /// Takes a place if the task is open and not full.
 pub async fn take_place(tx: &mut Tx, task_id: i64) -> Result<bool> {
     let n = on!(tx, |c| sqlx::query(
@@ -190,11 +203,15 @@ pub struct Claim {
     pub evaluated_at: Option<i64>,
     pub rating: Option<i64>,
     pub award_id: Option<i64>,
+    /// The team the claim was taken for by its leader (T6), `None` for a personal claim.
+    pub team_id: Option<i64>,
+    pub team_name: Option<String>,
 }
 
 const CLAIM: &str = "SELECT c.id, c.street_id, c.task_id, t.title, c.person_id, p.name, c.status, c.claimed_at, c.withdrawn_at, \
-    c.checked_in_at, c.checked_out_at, c.confirmed_by, c.confirmed_at, c.minutes, c.evaluated_by, c.evaluated_at, c.rating, c.award_id \
-    FROM volunteer_claims c JOIN volunteer_tasks t ON t.id = c.task_id JOIN people p ON p.id = c.person_id";
+    c.checked_in_at, c.checked_out_at, c.confirmed_by, c.confirmed_at, c.minutes, c.evaluated_by, c.evaluated_at, c.rating, c.award_id, \
+    c.team_id, tm.name FROM volunteer_claims c JOIN volunteer_tasks t ON t.id = c.task_id JOIN people p ON p.id = c.person_id \
+    LEFT JOIN teams tm ON tm.id = c.team_id";
 
 async fn claims_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Claim>> {
     let sql = format!("{CLAIM} {tail}");
@@ -222,6 +239,8 @@ async fn claims_where(tx: &mut Tx, tail: &str, binds: &[i64]) -> Result<Vec<Clai
             evaluated_at: r.try_get(15usize)?,
             rating: r.try_get(16usize)?,
             award_id: r.try_get(17usize)?,
+            team_id: r.try_get(18usize)?,
+            team_name: r.try_get(19usize)?,
         }
     )?)
 }
@@ -256,29 +275,43 @@ pub async fn claims_of_person(tx: &mut Tx, person_id: i64) -> Result<Vec<Claim>>
 
 /// A new claim; `Conflict` when the person already has one on the task.
 pub async fn insert_claim(tx: &mut Tx, street_id: i64, task_id: i64, person_id: i64) -> Result<i64> {
+    insert_claim_for(tx, street_id, task_id, person_id, None).await
+}
+
+/// A new claim, taken for `team_id` when a team's leader claims for its members.
+pub async fn insert_claim_for(tx: &mut Tx, street_id: i64, task_id: i64, person_id: i64, team_id: Option<i64>) -> Result<i64> {
     on!(tx, |c| sqlx::query_scalar(
-        "INSERT INTO volunteer_claims (street_id, task_id, person_id, status, claimed_at) VALUES ($1, $2, $3, 'claimed', $4) RETURNING id"
+        "INSERT INTO volunteer_claims (street_id, task_id, person_id, status, claimed_at, team_id) \
+         VALUES ($1, $2, $3, 'claimed', $4, $5) RETURNING id"
     )
     .bind(street_id)
     .bind(task_id)
     .bind(person_id)
     .bind(now_ms())
+    .bind(team_id)
     .fetch_one(c)
     .await)
     .map_err(StoreError::from_write)
 }
 
-/// A withdrawn claim taken up again.
+/// A withdrawn claim taken up again, by the person themselves.
 pub async fn reclaim(tx: &mut Tx, claim_id: i64) -> Result<bool> {
+    reclaim_for(tx, claim_id, None).await
+}
+
+/// A withdrawn claim taken up again, for `team_id` when a team's leader claims for the member.
+pub async fn reclaim_for(tx: &mut Tx, claim_id: i64, team_id: Option<i64>) -> Result<bool> {
     let n = on!(tx, |c| {
         sqlx::query(
-        "UPDATE volunteer_claims SET status = 'claimed', claimed_at = $2, withdrawn_at = NULL WHERE id = $1 AND status = 'withdrawn'"
-    )
-    .bind(claim_id)
-    .bind(now_ms())
-    .execute(c)
-    .await
-    .map(|r| r.rows_affected())
+            "UPDATE volunteer_claims SET status = 'claimed', claimed_at = $2, withdrawn_at = NULL, team_id = $3 \
+         WHERE id = $1 AND status = 'withdrawn'",
+        )
+        .bind(claim_id)
+        .bind(now_ms())
+        .bind(team_id)
+        .execute(c)
+        .await
+        .map(|r| r.rows_affected())
     })?;
     Ok(n == 1)
 }
@@ -316,4 +349,50 @@ pub async fn step(tx: &mut Tx, claim_id: i64, s: Step<'_>) -> Result<bool> {
         .await
         .map(|r| r.rows_affected()))?;
     Ok(n == 1)
+}
+
+/// A team (T6) as team claims see it: where it works and who leads it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ClaimingTeam {
+    pub id: i64,
+    pub street_id: i64,
+    pub name: String,
+    pub level: String,
+    /// The community the team's unit lies in; `None` for a street-wide team.
+    pub community_id: Option<i64>,
+    pub leader_id: Option<i64>,
+    /// Member person ids, ascending.
+    pub members: Vec<i64>,
+}
+
+pub async fn claiming_team(tx: &mut Tx, team_id: i64) -> Result<ClaimingTeam> {
+    let row: Option<(i64, i64, String, String, Option<i64>, Option<i64>)> = on!(tx, |c| sqlx::query_as(
+        "SELECT t.id, t.street_id, t.name, t.level, CASE t.level \
+           WHEN 'community' THEN t.unit_id \
+           WHEN 'grid' THEN (SELECT a.community_id FROM areas a WHERE a.id = t.unit_id) \
+           WHEN 'micro_grid' THEN (SELECT a.community_id FROM areas a WHERE a.id = t.unit_id) \
+           WHEN 'building' THEN (SELECT b.community_id FROM buildings b WHERE b.id = t.unit_id) \
+           WHEN 'unit' THEN (SELECT b.community_id FROM units u JOIN buildings b ON b.id = u.building_id WHERE u.id = t.unit_id) \
+           WHEN 'household' THEN (SELECT h.community_id FROM households h WHERE h.id = t.unit_id) \
+           ELSE NULL END, t.leader_id FROM teams t WHERE t.id = $1"
+    )
+    .bind(team_id)
+    .fetch_optional(c)
+    .await)?;
+    let (id, street_id, name, level, community_id, leader_id) = row.ok_or(StoreError::NotFound)?;
+    let members: Vec<i64> = on!(tx, |c| sqlx::query_scalar(
+        "SELECT person_id FROM team_members WHERE team_id = $1 ORDER BY person_id"
+    )
+    .bind(team_id)
+    .fetch_all(c)
+    .await)?;
+    Ok(ClaimingTeam {
+        id,
+        street_id,
+        name,
+        level,
+        community_id,
+        leader_id,
+        members,
+    })
 }

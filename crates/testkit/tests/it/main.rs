@@ -16,6 +16,7 @@ mod permissions;
 mod points;
 mod schema;
 mod store;
+mod team_tasks;
 mod territory;
 mod volunteer;
 

@@ -68,6 +68,7 @@ pub const PATHS: &[&str] = &[
     "/volunteer-tasks/{id}",
     "/volunteer-tasks/{id}/close",
     "/volunteer-tasks/{id}/claims",
+    "/volunteer-tasks/{id}/team-claims",
     "/volunteer-claims",
     "/volunteer-claims/{id}/withdraw",
     "/volunteer-claims/{id}/check-in",
@@ -175,6 +176,7 @@ pub fn routes() -> Router<AppState> {
         .route("/volunteer-tasks/{id}", get(volunteer::get))
         .route("/volunteer-tasks/{id}/close", post(volunteer::close))
         .route("/volunteer-tasks/{id}/claims", post(volunteer::claim))
+        .route("/volunteer-tasks/{id}/team-claims", post(volunteer::team_claim))
         .route("/volunteer-claims", get(volunteer::mine))
         .route("/volunteer-claims/{id}/withdraw", post(volunteer::withdraw))
         .route("/volunteer-claims/{id}/check-in", post(volunteer::check_in))

@@ -6,7 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use onegrid_app::AppError;
-use onegrid_app::volunteer::{Confirmation, Evaluation};
+use onegrid_app::volunteer::{Confirmation, Evaluation, TeamClaim};
 use onegrid_domain::volunteer::NewTask;
 use serde_json::{Value, json};
 
@@ -67,6 +67,23 @@ pub async fn claim(
     let s = session.require()?;
     csrf(&headers, &s)?;
     Ok(created(state.app.claim_task(&s.actor, id).await?))
+}
+
+/// `POST /api/v1/volunteer-tasks/{id}/team-claims` with `{"team_id", "members"?}`: the team's
+/// leader claims for its members → 201 with the claims, 409 `task_full` (nothing written).
+pub async fn team_claim(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    body: Bytes,
+) -> ApiResult<Response> {
+    let s = session.require()?;
+    csrf(&headers, &s)?;
+    let req: TeamClaim =
+        serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a team claim: {e}")))?;
+    let claims = state.app.claim_task_for_team(&s.actor, id, &req).await?;
+    Ok(created(json!({"items": claims})))
 }
 
 /// `GET /api/v1/volunteer-claims`: the signed-in person's claims (their volunteer record).
