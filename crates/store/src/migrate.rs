@@ -21,7 +21,11 @@ pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] = &[
     (5, "council", include_str!("../migrations/sqlite/0005_council.sql")),
     (6, "open311", include_str!("../migrations/sqlite/0006_open311.sql")),
     (7, "team_claims", include_str!("../migrations/sqlite/0007_team_claims.sql")),
-    (8, "user_person_index", include_str!("../migrations/sqlite/0008_user_person_index.sql")),
+    (
+        8,
+        "user_person_index",
+        include_str!("../migrations/sqlite/0008_user_person_index.sql"),
+    ),
 ];
 pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -39,7 +43,11 @@ pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
     (5, "council", include_str!("../migrations/postgres/0005_council.sql")),
     (6, "open311", include_str!("../migrations/postgres/0006_open311.sql")),
     (7, "team_claims", include_str!("../migrations/postgres/0007_team_claims.sql")),
-    (8, "user_person_index", include_str!("../migrations/postgres/0008_user_person_index.sql")),
+    (
+        8,
+        "user_person_index",
+        include_str!("../migrations/postgres/0008_user_person_index.sql"),
+    ),
 ];
 
 impl Db {
