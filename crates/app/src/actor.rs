@@ -39,6 +39,17 @@ impl Actor {
         }
     }
 
+    /// A street administrator of this street (or the installation's superuser); anyone else
+    /// is refused, and a street outside their posts does not exist for them.
+    pub fn require_admin_of(&self, street_id: i64) -> Result<(), AppError> {
+        self.require(Permission::Administer)?;
+        if self.scope(Permission::Administer).streets.contains(&street_id) {
+            Ok(())
+        } else {
+            Err(AppError::NotFound)
+        }
+    }
+
     /// The street the user works in: of their account, else of their first post.
     pub fn home_street(&self) -> Option<i64> {
         self.user.street_id.or_else(|| self.all_streets.first().copied())

@@ -13,7 +13,6 @@ use onegrid_store::case::{self as store, CaseRow, Holder, catalogue, evidence as
 use serde::Deserialize;
 use serde_json::json;
 
-use super::settings;
 use super::{CaseView, capacities, departments_of, holder, view};
 use crate::accounts::token_hash;
 use crate::points::record;
@@ -182,7 +181,7 @@ async fn action(tx: &mut Tx, c: &CaseRow, input: &ActInput, handle_due: impl Fn(
     Ok(a)
 }
 
-fn milestone(kind: ActionKind) -> Option<&'static str> {
+pub(crate) fn milestone(kind: ActionKind) -> Option<&'static str> {
     match kind {
         ActionKind::Register => Some("registered_at"),
         ActionKind::Dispatch | ActionKind::Reassign => Some("dispatched_at"),
@@ -232,7 +231,7 @@ pub(crate) struct Extra {
 /// and the deadline worker alike.
 pub(crate) async fn apply(
     tx: &mut Tx,
-    cat: &onegrid_domain::case::Catalogue,
+    rules: &super::cache::Rules,
     c: &CaseRow,
     a: &Action,
     by: ActorTier,
@@ -242,8 +241,10 @@ pub(crate) async fn apply(
 ) -> Result<CaseRow, AppError> {
     let ev = transition(&c.state, a, &by, now)?;
     let next = c.state.apply(&ev);
-    let s = settings::load(tx, c.street_id).await?;
-    let limits = cat
+    let s = &rules.settings;
+    let limits = rules
+        .catalogue
+        .catalogue
         .limits(&c.category_code)
         .ok_or_else(|| AppError::Internal(format!("category {} has no limits", c.category_code)))?;
     let mut clock = match StepClock::after_event(&ev, &next, |step| limits.for_step(step), &s.calendar, &s.deadlines) {
@@ -337,9 +338,8 @@ impl App {
             ));
         }
         let now = Utc::now();
-        let s = settings::load(&mut tx, c.street_id).await?;
-        let cached = self.street_catalogue(&mut tx, c.street_id).await?;
-        let cat = &cached.catalogue;
+        let rules = self.street_rules(&mut tx, c.street_id).await?;
+        let (cat, s) = (&rules.catalogue.catalogue, &rules.settings);
         let handle_limit = cat.limits(&c.category_code).map(|l| l.handle);
         let due = || handle_limit.map_or(now, |l| onegrid_domain::case::due_at(now, &l, &s.calendar));
         let a = action(&mut tx, &c, input, due).await?;
@@ -371,7 +371,7 @@ impl App {
             reply: opt(&input.reply),
             comment: opt(&input.comment),
         };
-        let row = apply(&mut tx, cat, &c, &a, by, Some(actor.user.id), now, extra).await?;
+        let row = apply(&mut tx, &rules, &c, &a, by, Some(actor.user.id), now, extra).await?;
         record(
             &mut tx,
             Some(actor),
@@ -410,18 +410,8 @@ impl App {
             reply: None,
             comment: opt(&input.comment),
         };
-        let cached = self.street_catalogue(&mut tx, c.street_id).await?;
-        let row = apply(
-            &mut tx,
-            &cached.catalogue,
-            &c,
-            &a,
-            ActorTier::Reporter,
-            None,
-            Utc::now(),
-            extra,
-        )
-        .await?;
+        let rules = self.street_rules(&mut tx, c.street_id).await?;
+        let row = apply(&mut tx, &rules, &c, &a, ActorTier::Reporter, None, Utc::now(), extra).await?;
         record(
             &mut tx,
             None,

@@ -33,7 +33,16 @@ impl App {
             return Ok(c.clone());
         }
         let rows = store::categories(tx, street_id).await?;
-        let catalogue = store::catalogue(tx, street_id).await?;
+        let version = rows.iter().map(|r| r.catalogue_version).max().unwrap_or(0) as u32;
+        let departments = store::department_records(tx, street_id).await?;
+        // Every row, in use or not, so that old cases still resolve their limits.
+        let catalogue = Catalogue::new(
+            version,
+            String::new(),
+            departments,
+            rows.iter().map(|r| r.category.clone()).collect(),
+        )
+        .map_err(|e| AppError::Internal(format!("the categories of street {street_id} are inconsistent: {e}")))?;
         let leaves: HashSet<&str> = catalogue.leaves().map(|c| c.code.as_str()).collect();
         let fileable = rows
             .iter()
@@ -51,5 +60,20 @@ impl App {
             .expect("catalogue cache")
             .insert(street_id, (stamp, built.clone()));
         Ok(built)
+    }
+}
+
+/// What every step of a case in a street is decided with: its catalogue and its settings.
+pub(crate) struct Rules {
+    pub catalogue: Arc<StreetCatalogue>,
+    pub settings: super::CaseSettings,
+}
+
+impl App {
+    pub(crate) async fn street_rules(&self, tx: &mut Tx, street_id: i64) -> Result<Rules, AppError> {
+        Ok(Rules {
+            catalogue: self.street_catalogue(tx, street_id).await?,
+            settings: super::settings::load(tx, street_id).await?,
+        })
     }
 }

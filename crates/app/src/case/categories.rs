@@ -2,7 +2,6 @@
 //! department, step limits, in use or not) and say who works for which department.
 
 use onegrid_domain::case::{Catalogue, Category, Limit};
-use onegrid_domain::people::Permission;
 use onegrid_domain::{DomainError, FieldError};
 use onegrid_store::case::catalogue::{self as store, CategoryRow, DepartmentRow};
 use serde::Deserialize;
@@ -39,15 +38,6 @@ fn limit(field: &str, v: &Option<String>, old: Option<Limit>, out: &mut Vec<Fiel
     }
 }
 
-fn admin_of(actor: &Actor, street_id: i64) -> Result<(), AppError> {
-    actor.require(Permission::Administer)?;
-    if actor.scope(Permission::Administer).streets.contains(&street_id) {
-        Ok(())
-    } else {
-        Err(AppError::NotFound)
-    }
-}
-
 impl App {
     pub async fn street_ids(&self) -> Result<Vec<i64>, AppError> {
         let mut tx = self.db.read().await?;
@@ -62,11 +52,11 @@ impl App {
     /// limits and department (what the intake form and Open311 show).
     pub async fn case_categories(&self, street_id: i64) -> Result<Vec<serde_json::Value>, AppError> {
         let mut tx = self.db.read().await?;
-        let rows = store::categories(&mut tx, street_id).await?;
+        let cached = self.street_catalogue(&mut tx, street_id).await?;
+        let (rows, cat) = (&cached.rows, &cached.catalogue);
         if rows.is_empty() {
             return Err(AppError::NotFound);
         }
-        let cat = store::catalogue(&mut tx, street_id).await?;
         let leaves: std::collections::HashSet<&str> = cat.leaves().map(|c| c.code.as_str()).collect();
         Ok(rows
             .iter()
@@ -93,7 +83,7 @@ impl App {
         code: &str,
         e: &CategoryEdit,
     ) -> Result<CategoryRow, AppError> {
-        admin_of(actor, street_id)?;
+        actor.require_admin_of(street_id)?;
         let mut tx = self.db.write().await?;
         let rows = store::categories(&mut tx, street_id).await?;
         let Some(old) = rows.iter().find(|r| r.category.code == code) else {
@@ -132,15 +122,7 @@ impl App {
         if let Some(slot) = all.iter_mut().find(|c| c.code == code) {
             *slot = edited.clone();
         }
-        let depts = store::departments(&mut tx, street_id)
-            .await?
-            .into_iter()
-            .map(|d| onegrid_domain::case::Department {
-                code: d.code,
-                zh: d.zh,
-                en: d.en,
-            })
-            .collect();
+        let depts = store::department_records(&mut tx, street_id).await?;
         if let Err(DomainError::Invalid(f)) = Catalogue::new(1, String::new(), depts, all) {
             return Err(AppError::Invalid(f));
         }
@@ -181,7 +163,7 @@ impl App {
             .find(|(id, _)| *id == department_id)
             .map(|(_, s)| s)
             .ok_or(AppError::NotFound)?;
-        admin_of(actor, street_id)?;
+        actor.require_admin_of(street_id)?;
         let person = onegrid_store::people::person(&mut tx, person_id)
             .await
             .map_err(|_| AppError::field("person_id", "is not a person"))?;

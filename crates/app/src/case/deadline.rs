@@ -21,6 +21,12 @@ pub struct DeadlineRun {
     pub escalated: usize,
 }
 
+impl DeadlineRun {
+    fn decisions(&self) -> usize {
+        self.warned + self.overdue + self.escalated
+    }
+}
+
 const BATCH: i64 = 100;
 
 impl App {
@@ -34,19 +40,14 @@ impl App {
                 break;
             }
             let n = due.len();
-            let before = run.clone();
+            let before = run.decisions();
             for c in due {
                 self.check_one(&mut tx, c, now, &mut run).await?;
             }
             tx.commit().await?;
             run.checked += n;
             // A full batch that changed nothing would come back unchanged: stop.
-            if (n as i64) < BATCH
-                || (DeadlineRun {
-                    checked: before.checked,
-                    ..run.clone()
-                }) == before
-            {
+            if (n as i64) < BATCH || run.decisions() == before {
                 break;
             }
         }
@@ -60,6 +61,7 @@ impl App {
         now: DateTime<Utc>,
         run: &mut DeadlineRun,
     ) -> Result<(), AppError> {
+        let rules = self.street_rules(tx, c.street_id).await?;
         // One decision at a time, re-deciding after each (the domain's contract).
         for _ in 0..8 {
             let Some(clock) = c.clock.clone() else {
@@ -106,19 +108,7 @@ impl App {
                     let Some(action) = decision.supervise_action() else {
                         break;
                     };
-                    let cached = self.street_catalogue(tx, c.street_id).await?;
-                    let next = match apply(
-                        tx,
-                        &cached.catalogue,
-                        &c,
-                        &action,
-                        ActorTier::System,
-                        None,
-                        now,
-                        Extra::default(),
-                    )
-                    .await
-                    {
+                    let next = match apply(tx, &rules, &c, &action, ActorTier::System, None, now, Extra::default()).await {
                         Ok(next) => next,
                         // Another worker moved the case first: its decision stands.
                         Err(AppError::Refused("stale", _)) => return Ok(()),

@@ -71,17 +71,6 @@ fn action(
     Ok(a)
 }
 
-fn milestone(kind: ActionKind) -> Option<usize> {
-    match kind {
-        ActionKind::Register => Some(0),
-        ActionKind::Dispatch | ActionKind::Reassign => Some(1),
-        ActionKind::Accept => Some(2),
-        ActionKind::Handle => Some(3),
-        ActionKind::Close | ActionKind::Reject | ActionKind::Merge => Some(4),
-        _ => None,
-    }
-}
-
 impl App {
     /// Writes the demo cases into the street; returns how many cases and events.
     pub(crate) async fn load_demo_cases(
@@ -144,7 +133,7 @@ impl App {
                 if let Some(k) = clock.as_mut() {
                     k.escalation_level = next.escalation_level;
                 }
-                if let Some(i) = milestone(step.kind) {
+                if let Some(i) = super::act::milestone(step.kind).and_then(|m| store::MILESTONES.iter().position(|x| *x == m)) {
                     stamps[i] = Some(step.at.timestamp_millis());
                 }
                 match step.kind {

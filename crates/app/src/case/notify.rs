@@ -2,7 +2,6 @@
 //! transaction of the change they report; the worker delivers them with an HMAC-SHA256
 //! signature of the body (`X-OneGrid-Signature: sha256=<hex>`) and retries with back-off.
 
-use onegrid_domain::people::Permission;
 use onegrid_store::case::notify::{self as store, DeliveryRow, Notification, Webhook};
 use onegrid_store::now_ms;
 use serde_json::json;
@@ -47,18 +46,9 @@ impl App {
         Ok(n)
     }
 
-    fn require_admin_of(actor: &Actor, street_id: i64) -> Result<(), AppError> {
-        actor.require(Permission::Administer)?;
-        if actor.scope(Permission::Administer).streets.contains(&street_id) {
-            Ok(())
-        } else {
-            Err(AppError::NotFound)
-        }
-    }
-
     /// Adds a webhook; returns it with its signing secret (shown this once).
     pub async fn add_webhook(&self, actor: &Actor, street_id: i64, url: &str) -> Result<(Webhook, String), AppError> {
-        Self::require_admin_of(actor, street_id)?;
+        actor.require_admin_of(street_id)?;
         let url = url.trim();
         if !(url.starts_with("http://") || url.starts_with("https://")) || url.len() > 500 || url.contains(char::is_whitespace) {
             return Err(AppError::field("url", "must be an http:// or https:// address"));
@@ -77,7 +67,7 @@ impl App {
     }
 
     pub async fn webhooks(&self, actor: &Actor, street_id: i64) -> Result<(Vec<Webhook>, Vec<DeliveryRow>), AppError> {
-        Self::require_admin_of(actor, street_id)?;
+        actor.require_admin_of(street_id)?;
         let mut tx = self.db.read().await?;
         Ok((
             store::webhooks(&mut tx, street_id).await?,
@@ -86,7 +76,7 @@ impl App {
     }
 
     pub async fn set_webhook_active(&self, actor: &Actor, street_id: i64, id: i64, active: bool) -> Result<(), AppError> {
-        Self::require_admin_of(actor, street_id)?;
+        actor.require_admin_of(street_id)?;
         let mut tx = self.db.write().await?;
         if !store::set_webhook_active(&mut tx, street_id, id, active).await? {
             return Err(AppError::NotFound);

@@ -2,7 +2,6 @@
 //! and escalate, and how near an open case of the same category must be to be flagged.
 
 use onegrid_domain::case::{DeadlinePolicy, WorkCalendar};
-use onegrid_domain::people::Permission;
 use onegrid_store::{Tx, settings};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -77,10 +76,7 @@ impl App {
     }
 
     pub async fn set_case_settings(&self, actor: &Actor, street_id: i64, s: &CaseSettings) -> Result<(), AppError> {
-        actor.require(Permission::Administer)?;
-        if !actor.scope(Permission::Administer).streets.contains(&street_id) {
-            return Err(AppError::NotFound);
-        }
+        actor.require_admin_of(street_id)?;
         s.check()?;
         let mut tx = self.db.write().await?;
         let value = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;

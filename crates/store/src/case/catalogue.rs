@@ -4,7 +4,7 @@
 use onegrid_domain::case::{Catalogue, Category, CategoryKind, Department, Limit};
 use serde::Serialize;
 
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::{Tx, now_ms, on};
 
 /// Streets whose categories are older than `version` (or absent).
@@ -164,11 +164,9 @@ pub async fn departments(tx: &mut Tx, street_id: i64) -> Result<Vec<DepartmentRo
         .collect())
 }
 
-/// The street's catalogue as the rules see it (every row, active or not, so old cases resolve).
-pub async fn catalogue(tx: &mut Tx, street_id: i64) -> Result<Catalogue> {
-    let cats = categories(tx, street_id).await?;
-    let version = cats.iter().map(|c| c.catalogue_version).max().unwrap_or(0);
-    let depts = departments(tx, street_id)
+/// The street's departments as the catalogue rules take them.
+pub async fn department_records(tx: &mut Tx, street_id: i64) -> Result<Vec<Department>> {
+    Ok(departments(tx, street_id)
         .await?
         .into_iter()
         .map(|d| Department {
@@ -176,14 +174,7 @@ pub async fn catalogue(tx: &mut Tx, street_id: i64) -> Result<Catalogue> {
             zh: d.zh,
             en: d.en,
         })
-        .collect();
-    Catalogue::new(
-        version as u32,
-        String::new(),
-        depts,
-        cats.into_iter().map(|c| c.category).collect(),
-    )
-    .map_err(|e| StoreError::Config(format!("the categories of street {street_id} are inconsistent: {e}")))
+        .collect())
 }
 
 /// Saves a street admin's edit of one category.

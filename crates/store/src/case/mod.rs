@@ -240,6 +240,10 @@ pub async fn insert(
     .map_err(StoreError::from_write)
 }
 
+/// The milestone columns, in the order a case reaches them (`finish_loaded` takes their times in
+/// this order).
+pub const MILESTONES: [&str; 5] = ["registered_at", "dispatched_at", "accepted_at", "handled_at", "closed_at"];
+
 /// The row after a step: the new state, whose move it is, and the clock.
 pub struct Saved<'a> {
     pub state: &'a CaseState,
@@ -257,9 +261,7 @@ pub async fn save(tx: &mut Tx, id: i64, version: i64, s: Saved<'_>) -> Result<bo
     // Every milestone column is written, each kept unless this step stamps it, so the statement
     // (and its parameters) stays the same for every step.
     let stamp = |col: &str| format!("{col} = CASE WHEN $20 = '{col}' THEN $17 ELSE {col} END");
-    let milestones = ["registered_at", "dispatched_at", "accepted_at", "handled_at", "closed_at"]
-        .map(stamp)
-        .join(", ");
+    let milestones = MILESTONES.map(stamp).join(", ");
     let sql = format!(
         "UPDATE cases SET status = $3, level = $4, assignment = $5, escalation_level = $6, reworks = $7, reopens = $8, rating = $9, \
          merged_into = $10, handler_tier = $11, handler_unit = $12, clock = $13, due_at = $14, next_check_at = $15, \
