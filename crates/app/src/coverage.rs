@@ -16,10 +16,7 @@ pub const POLICY_KEY: &str = "coverage_policy";
 impl App {
     pub async fn coverage_policy(&self, street_id: i64) -> Result<CoveragePolicy, AppError> {
         let mut tx = self.db.read().await?;
-        Ok(settings::get(&mut tx, street_id, POLICY_KEY)
-            .await?
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default())
+        crate::street_settings::load(&mut tx, street_id, POLICY_KEY).await
     }
 
     pub async fn set_coverage_policy(&self, street_id: i64, policy: &CoveragePolicy) -> Result<(), AppError> {

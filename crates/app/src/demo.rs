@@ -75,6 +75,9 @@ impl App {
         let loaded =
             crate::points::demo::load(&mut tx, street.id, &participation, &resident_hash, onegrid_store::now_ms()).await?;
         written.extend(loaded.written);
+        // P2: each community's annual selection of the past year, published.
+        let plan = onegrid_demo::honours(seed);
+        written.extend(crate::points::selection_demo::load(&mut tx, street.id, &plan, onegrid_store::now_ms()).await?);
         // Issue 3: a year of cases over every channel, state and category.
         let cases = onegrid_demo::cases(seed, &demo.data, chrono::Utc::now());
         let (n_cases, n_events) = self.load_demo_cases(&mut tx, street.id, &cases).await?;

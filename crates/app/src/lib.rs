@@ -13,9 +13,11 @@ pub mod locate;
 pub mod partition;
 pub mod people;
 pub mod points;
+mod street_settings;
 pub mod territory;
 pub mod transfer;
 pub mod volunteer;
+pub mod volunteer_record;
 mod worker;
 
 pub use actor::Actor;

@@ -14,10 +14,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use onegrid_domain::division::{self, Placement, Target};
 use onegrid_domain::people::Permission;
+use onegrid_store::Tx;
 use onegrid_store::audit::{self, NewEvent};
 use onegrid_store::partition::{self as store, EndedPost, NewMicroGrid, NewProposal, Proposal};
 use onegrid_store::territory::{self, Area};
-use onegrid_store::{Tx, settings};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -230,10 +230,7 @@ async fn load_ground(tx: &mut Tx, street_id: i64, area: Option<&Area>) -> Result
 impl App {
     pub async fn division_policy(&self, street_id: i64) -> Result<DivisionPolicy, AppError> {
         let mut tx = self.db.read().await?;
-        Ok(settings::get(&mut tx, street_id, POLICY_KEY)
-            .await?
-            .and_then(|v| serde_json::from_str(&v).ok())
-            .unwrap_or_default())
+        crate::street_settings::load(&mut tx, street_id, POLICY_KEY).await
     }
 
     /// The id of a grid or community of the street by its code (for the CLI).

@@ -521,3 +521,54 @@ impl App {
         Ok(store::claims_of_person(&mut tx, person_id).await?)
     }
 }
+
+/// A member as the leader's claim form lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct TeamMember {
+    pub person_id: i64,
+    pub name: String,
+}
+
+/// A team the signed-in person leads, with its members by name.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedTeam {
+    pub id: i64,
+    pub name: String,
+    /// Where the team works: it may claim only this community's tasks.
+    pub community_id: Option<i64>,
+    pub members: Vec<TeamMember>,
+}
+
+impl App {
+    /// The teams the signed-in person leads (none for an account without a person).
+    pub async fn my_led_teams(&self, actor: &Actor) -> Result<Vec<LedTeam>, AppError> {
+        let Some(person_id) = actor.user.person_id else {
+            return Ok(Vec::new());
+        };
+        let mut tx = self.db.read().await?;
+        let mut out = Vec::new();
+        for team in store::teams_led_by(&mut tx, person_id).await? {
+            let members = store::team_member_names(&mut tx, team.id)
+                .await?
+                .into_iter()
+                .map(|(person_id, name)| TeamMember { person_id, name })
+                .collect();
+            out.push(LedTeam {
+                id: team.id,
+                name: team.name,
+                community_id: team.community_id,
+                members,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Claims taken for the teams the signed-in person leads, newest task first.
+    pub async fn my_team_claims(&self, actor: &Actor) -> Result<Vec<Claim>, AppError> {
+        let Some(person_id) = actor.user.person_id else {
+            return Ok(Vec::new());
+        };
+        let mut tx = self.db.read().await?;
+        Ok(store::claims_of_teams_led_by(&mut tx, person_id).await?)
+    }
+}

@@ -38,6 +38,7 @@ mod case_texts;
 mod cases;
 mod catalogue;
 mod council;
+mod honours;
 mod layout;
 mod names;
 mod participation;
@@ -54,6 +55,7 @@ use onegrid_domain::territory::{MicroGridKind, StreetData};
 
 pub use cases::{CASE_CHANNELS, DemoAssignee, DemoCase, DemoStep, cases};
 pub use council::{Council, DemoCouncilItem, DemoDecision, DemoProject, DemoTopic, council};
+pub use honours::{HonourPlan, honours};
 pub use participation::{DemoItem, DemoTask, Event as ParticipationEvent, Participation, ResidentAccount, participation};
 pub use rng::Rng;
 

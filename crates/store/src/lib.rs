@@ -21,6 +21,7 @@ pub mod points;
 pub mod settings;
 pub mod territory;
 pub mod volunteer;
+pub mod volunteer_record;
 
 pub use db::{Backend, Db, Tx, now_ms};
 pub use error::StoreError;

@@ -26,6 +26,16 @@ pub const MIGRATIONS_SQLITE: &[(i64, &str, &str)] = &[
         "user_person_index",
         include_str!("../migrations/sqlite/0008_user_person_index.sql"),
     ),
+    (
+        9,
+        "honour_selections",
+        include_str!("../migrations/sqlite/0009_honour_selections.sql"),
+    ),
+    (
+        11,
+        "acceptance_photos",
+        include_str!("../migrations/sqlite/0011_acceptance_photos.sql"),
+    ),
 ];
 pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
     (1, "foundation", include_str!("../migrations/postgres/0001_foundation.sql")),
@@ -47,6 +57,16 @@ pub const MIGRATIONS_POSTGRES: &[(i64, &str, &str)] = &[
         8,
         "user_person_index",
         include_str!("../migrations/postgres/0008_user_person_index.sql"),
+    ),
+    (
+        9,
+        "honour_selections",
+        include_str!("../migrations/postgres/0009_honour_selections.sql"),
+    ),
+    (
+        11,
+        "acceptance_photos",
+        include_str!("../migrations/postgres/0011_acceptance_photos.sql"),
     ),
 ];
 

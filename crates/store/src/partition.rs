@@ -363,13 +363,28 @@ pub async fn end_posts_on_micro_grid(tx: &mut Tx, micro_grid_id: i64, last_day: 
 }
 
 /// Hands what belongs to a retired micro-grid to its successor: enterprises, teams and party
-/// members assigned to it. Returns the rows moved per table.
-pub async fn hand_over(tx: &mut Tx, from: i64, to: i64) -> Result<[(&'static str, u64); 3]> {
-    let mut out = [("enterprises", 0), ("teams", 0), ("party_members", 0)];
+/// members assigned to it, and the work still open there, so the successor's staff see it in
+/// their scope. Open cases follow the successor; awards waiting for review follow their person's
+/// household (moved before this runs) when it stayed in the grid, else the successor. Closed
+/// cases and decided awards keep the micro-grid they were in: that is their history.
+/// Returns the rows moved per table.
+pub async fn hand_over(tx: &mut Tx, from: i64, to: i64) -> Result<[(&'static str, u64); 5]> {
+    let mut out = [
+        ("enterprises", 0),
+        ("teams", 0),
+        ("party_members", 0),
+        ("open_cases", 0),
+        ("pending_awards", 0),
+    ];
     for (i, sql) in [
         "UPDATE enterprises SET micro_grid_id = $2 WHERE micro_grid_id = $1",
         "UPDATE teams SET unit_id = $2 WHERE level = 'micro_grid' AND unit_id = $1",
         "UPDATE party_members SET micro_grid_id = $2 WHERE micro_grid_id = $1",
+        "UPDATE cases SET micro_grid_id = $2 WHERE micro_grid_id = $1 AND handler_unit IS NOT NULL",
+        "UPDATE points_awards SET micro_grid_id = COALESCE((SELECT h.micro_grid_id FROM people p \
+         JOIN households h ON h.id = p.household_id WHERE p.id = points_awards.person_id \
+         AND h.grid_id = points_awards.grid_id AND h.micro_grid_id <> $1), $2) \
+         WHERE micro_grid_id = $1 AND status IN ('registered', 'first_approval')",
     ]
     .into_iter()
     .enumerate()

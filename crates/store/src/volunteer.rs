@@ -396,3 +396,38 @@ pub async fn claiming_team(tx: &mut Tx, team_id: i64) -> Result<ClaimingTeam> {
         members,
     })
 }
+
+/// The teams a person leads (where they may claim tasks for the team), by code.
+pub async fn teams_led_by(tx: &mut Tx, person_id: i64) -> Result<Vec<ClaimingTeam>> {
+    let ids: Vec<i64> = on!(tx, |c| sqlx::query_scalar(
+        "SELECT id FROM teams WHERE leader_id = $1 ORDER BY code, id"
+    )
+    .bind(person_id)
+    .fetch_all(c)
+    .await)?;
+    let mut teams = Vec::with_capacity(ids.len());
+    for id in ids {
+        teams.push(claiming_team(tx, id).await?);
+    }
+    Ok(teams)
+}
+
+/// A team's members as (person id, name), by name: the leader's choice on the claim form.
+pub async fn team_member_names(tx: &mut Tx, team_id: i64) -> Result<Vec<(i64, String)>> {
+    Ok(on!(tx, |c| sqlx::query_as(
+        "SELECT p.id, p.name FROM team_members m JOIN people p ON p.id = m.person_id WHERE m.team_id = $1 ORDER BY p.name, p.id"
+    )
+    .bind(team_id)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Claims taken for the teams the person leads, newest task first.
+pub async fn claims_of_teams_led_by(tx: &mut Tx, person_id: i64) -> Result<Vec<Claim>> {
+    claims_where(
+        tx,
+        "WHERE c.team_id IN (SELECT id FROM teams WHERE leader_id = $1) ORDER BY t.starts_at DESC, c.task_id DESC, p.name LIMIT 500",
+        &[person_id],
+    )
+    .await
+}

@@ -146,13 +146,19 @@ impl App {
     }
 
     /// A file's record and bytes, for staff who may see its case, or for anyone holding the
-    /// case's private link (`token`), or for the uploader before it is attached.
+    /// case's private link (`token`), for those who may see the project of an acceptance photo,
+    /// or for the uploader before it is attached.
     pub async fn evidence(&self, actor: Option<&Actor>, token: Option<&str>, id: i64) -> Result<(Attachment, Vec<u8>), AppError> {
         let mut tx = self.db.read().await?;
         let a = store::get(&mut tx, id).await?;
-        let allowed = match a.case_id {
-            None => actor.is_some_and(|x| Some(x.user.id) == a.uploaded_by),
-            Some(case_id) => {
+        let allowed = match (a.case_id, a.acceptance_id) {
+            // A project's acceptance photo: for whoever may see the project (P6).
+            (None, Some(acceptance_id)) => match actor {
+                Some(x) => crate::council::may_see_acceptance(&mut tx, x, acceptance_id).await?,
+                None => false,
+            },
+            (None, None) => actor.is_some_and(|x| Some(x.user.id) == a.uploaded_by),
+            (Some(case_id), _) => {
                 let c = onegrid_store::case::get(&mut tx, case_id).await?;
                 let by_token = match token {
                     Some(t) => crate::accounts::token_hash(t.trim()) == tok_hash(&mut tx, case_id).await,

@@ -2,11 +2,9 @@
 //! and escalate, and how near an open case of the same category must be to be flagged.
 
 use onegrid_domain::case::{DeadlinePolicy, WorkCalendar};
-use onegrid_store::{Tx, settings};
+use onegrid_store::Tx;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use crate::points::record;
 use crate::{Actor, App, AppError};
 
 const KEY: &str = "cases";
@@ -63,10 +61,7 @@ impl CaseSettings {
 }
 
 pub(crate) async fn load(tx: &mut Tx, street_id: i64) -> Result<CaseSettings, AppError> {
-    Ok(settings::get(tx, street_id, KEY)
-        .await?
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default())
+    crate::street_settings::load(tx, street_id, KEY).await
 }
 
 impl App {
@@ -78,20 +73,6 @@ impl App {
     pub async fn set_case_settings(&self, actor: &Actor, street_id: i64, s: &CaseSettings) -> Result<(), AppError> {
         actor.require_admin_of(street_id)?;
         s.check()?;
-        let mut tx = self.db.write().await?;
-        let value = serde_json::to_string(s).map_err(|e| AppError::Internal(e.to_string()))?;
-        settings::set(&mut tx, street_id, KEY, &value).await?;
-        record(
-            &mut tx,
-            Some(actor),
-            street_id,
-            "update",
-            "case_settings",
-            street_id,
-            json!(s),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.save_street_setting(actor, street_id, KEY, "set_case_settings", s).await
     }
 }

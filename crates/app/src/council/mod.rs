@@ -18,6 +18,7 @@ mod vote;
 pub use item::ItemView;
 pub use problem_case::ProblemCase;
 pub use project::ProjectView;
+pub(crate) use project::may_see_acceptance;
 use project::project_problem_for_run;
 pub use topic::TopicView;
 pub use vote::{VoteOptions, VoteReceipt};
@@ -25,7 +26,7 @@ pub use vote::{VoteOptions, VoteReceipt};
 use onegrid_domain::council::{CouncilPolicy, CouncilRefusal};
 use onegrid_domain::people::{Permission, UnitPath};
 use onegrid_store::council::member as members;
-use onegrid_store::{Tx, settings, territory};
+use onegrid_store::{Tx, territory};
 
 use crate::points::{place_of, record};
 use crate::{Actor, App, AppError};
@@ -39,10 +40,7 @@ impl From<CouncilRefusal> for AppError {
 }
 
 pub(crate) async fn policy_in(tx: &mut Tx, street_id: i64) -> Result<CouncilPolicy, AppError> {
-    Ok(settings::get(tx, street_id, POLICY_KEY)
-        .await?
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default())
+    crate::street_settings::load(tx, street_id, POLICY_KEY).await
 }
 
 /// The grid as a place; `field` names the input when it is not a grid (of this street).
@@ -138,32 +136,10 @@ impl App {
 
     /// Street administrators set the defaults of their street's council votes.
     pub async fn set_council_policy(&self, actor: &Actor, street_id: i64, policy: &CouncilPolicy) -> Result<(), AppError> {
-        actor.require(Permission::Administer)?;
-        if !in_street(actor, street_id) {
-            return Err(AppError::NotFound);
-        }
+        actor.require_admin_of(street_id)?;
         policy.check()?;
-        let mut tx = self.db.write().await?;
-        territory::street(&mut tx, street_id).await?;
-        settings::set(
-            &mut tx,
-            street_id,
-            POLICY_KEY,
-            &serde_json::to_string(policy).expect("policy serializes"),
-        )
-        .await?;
-        audit(
-            &mut tx,
-            actor,
-            street_id,
-            "set_council_policy",
-            "street",
-            street_id,
-            serde_json::json!(policy),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.save_street_setting(actor, street_id, POLICY_KEY, "set_council_policy", policy)
+            .await
     }
 
     /// The grids a user may raise topics in: those of their community, and those they run

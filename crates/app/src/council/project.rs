@@ -64,6 +64,16 @@ async fn view_in(tx: &mut Tx, project: Project, a: &Access) -> Result<ProjectVie
     })
 }
 
+/// Whether the user may see the project an acceptance photo belongs to.
+pub(crate) async fn may_see_acceptance(tx: &mut Tx, actor: &Actor, acceptance_id: i64) -> Result<bool, AppError> {
+    let project_id = store::acceptance_project(tx, acceptance_id).await?;
+    match project_for(tx, actor, project_id).await {
+        Ok(_) => Ok(true),
+        Err(AppError::NotFound) => Ok(false),
+        Err(e) => Err(e),
+    }
+}
+
 /// A project the user may see, with their access.
 async fn project_for(tx: &mut Tx, actor: &Actor, id: i64) -> Result<(Project, Access), AppError> {
     let project = store::project(tx, id).await?;
@@ -346,6 +356,14 @@ impl App {
             }
         }
         let id = store::insert_acceptance(&mut tx, project.street_id, project_id, acc, actor.user.id).await?;
+        if !onegrid_store::case::evidence::attach_to_acceptance(&mut tx, project.street_id, id, actor.user.id, &acc.photos)
+            .await?
+        {
+            return Err(AppError::field(
+                "photos",
+                "each must be a file you uploaded to this street and that nothing holds yet",
+            ));
+        }
         if acc.passed && !store::set_status(&mut tx, project_id, &project.status, ProjectStatus::Accepted.as_str()).await? {
             return Err(CouncilRefusal::WrongState.into());
         }

@@ -6,7 +6,10 @@ pub mod award;
 pub(crate) mod demo;
 pub mod expiry;
 pub mod honour;
+pub mod selection;
+pub(crate) mod selection_demo;
 pub mod store;
+pub mod store_staff;
 
 use chrono::NaiveDate;
 use onegrid_domain::people::{Permission, UnitPath};
@@ -14,7 +17,7 @@ use onegrid_domain::points::{Currency, Period, PointsPolicy, Reason, Refusal, st
 use onegrid_store::audit::{self, NewEvent};
 use onegrid_store::points::statement::{self, AccountStatement, CommunityStatement};
 use onegrid_store::points::{self as ledger, EntryInfo, Mismatch};
-use onegrid_store::{Tx, people, settings, territory};
+use onegrid_store::{Tx, people, territory};
 use serde::Serialize;
 use serde_json::json;
 
@@ -37,10 +40,7 @@ pub(crate) fn own_person(actor: &Actor) -> Result<i64, AppError> {
 }
 
 pub(crate) async fn policy_in(tx: &mut Tx, street_id: i64) -> Result<PointsPolicy, AppError> {
-    Ok(settings::get(tx, street_id, POLICY_KEY)
-        .await?
-        .and_then(|v| serde_json::from_str(&v).ok())
-        .unwrap_or_default())
+    crate::street_settings::load(tx, street_id, POLICY_KEY).await
 }
 
 /// The place of a person, or their street alone when they have neither home nor post.
@@ -148,32 +148,10 @@ impl App {
     /// Street administrators set the policy (amounts, caps, joint-review threshold, exchange
     /// window, expiry) of their street.
     pub async fn set_points_policy(&self, actor: &Actor, street_id: i64, policy: &PointsPolicy) -> Result<(), AppError> {
-        actor.require(Permission::Administer)?;
-        if !actor.user.superuser && actor.home_street() != Some(street_id) {
-            return Err(AppError::NotFound);
-        }
+        actor.require_admin_of(street_id)?;
         policy.check()?;
-        let mut tx = self.db.write().await?;
-        territory::street(&mut tx, street_id).await?;
-        settings::set(
-            &mut tx,
-            street_id,
-            POLICY_KEY,
-            &serde_json::to_string(policy).expect("policy serializes"),
-        )
-        .await?;
-        record(
-            &mut tx,
-            Some(actor),
-            street_id,
-            "set_points_policy",
-            "street",
-            street_id,
-            json!(policy),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(())
+        self.save_street_setting(actor, street_id, POLICY_KEY, "set_points_policy", policy)
+            .await
     }
 
     /// The signed-in person's balances, stars and latest awards.
@@ -328,6 +306,23 @@ impl App {
             mismatches,
             totals,
         })
+    }
+}
+
+impl App {
+    /// The communities of the user's street that `permission` covers as a whole (pickers of
+    /// the staff pages: statements, selections).
+    pub async fn communities_where(&self, actor: &Actor, permission: Permission) -> Result<Vec<territory::Area>, AppError> {
+        let Some(street_id) = actor.home_street() else {
+            return Ok(Vec::new());
+        };
+        let mut tx = self.db.read().await?;
+        let scope = actor.scope(permission);
+        Ok(territory::areas(&mut tx, street_id, "community", None)
+            .await?
+            .into_iter()
+            .filter(|a| scope.covers(&a.path()))
+            .collect())
     }
 }
 

@@ -7,6 +7,7 @@
 use onegrid_domain::people::Permission;
 use onegrid_domain::points::store::{self as rules, NewItem};
 use onegrid_domain::points::{Account, Currency, Movement, Reason, Refusal};
+use onegrid_domain::{DomainError, FieldError};
 use onegrid_store::now_ms;
 use onegrid_store::people;
 use onegrid_store::points::store::{self as store, Item, NewRedemption, Redemption};
@@ -25,16 +26,57 @@ pub struct ItemView {
     pub open: bool,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+/// A change by store staff; every part is optional. The item after the change must still pass
+/// the catalogue rules (`NewItem::check`), so prices and limits keep one definition.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct ItemChange {
     /// Pieces (or places) to add to the stock.
     #[serde(default)]
     pub add_stock: Option<i64>,
     #[serde(default)]
     pub active: Option<bool>,
+    #[serde(default)]
+    pub price: Option<i64>,
+    #[serde(default)]
+    pub per_person_limit: Option<i64>,
+    /// The item's own opening window, replaced as a whole (an open end is `null`).
+    #[serde(default)]
+    pub window: Option<ItemWindow>,
 }
 
-fn open_now(window: Option<&rules::ExchangeWindow>, item: &Item) -> bool {
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ItemWindow {
+    #[serde(default)]
+    pub opens_at: Option<i64>,
+    #[serde(default)]
+    pub closes_at: Option<i64>,
+}
+
+/// The item as a catalogue entry with the change applied, to check it with the creation rules.
+fn changed(item: &Item, change: &ItemChange) -> Result<NewItem, AppError> {
+    let bad = |what: &str| AppError::Internal(format!("store item {} has {what}", item.id));
+    let window = change.window.unwrap_or(ItemWindow {
+        opens_at: item.opens_at,
+        closes_at: item.closes_at,
+    });
+    Ok(NewItem {
+        kind: rules::ItemKind::parse(&item.kind).ok_or_else(|| bad("an unknown kind"))?,
+        name: item.name.clone(),
+        description: item.description.clone(),
+        currency: Currency::parse(&item.currency).ok_or_else(|| bad("an unknown currency"))?,
+        price: change.price.unwrap_or(item.price),
+        // Stock moves only by `add_stock` (checked on its own), never through the terms.
+        stock: 0,
+        per_person_limit: change.per_person_limit.unwrap_or(item.per_person_limit),
+        venue: item.venue.clone(),
+        slot_starts_at: item.slot_starts_at,
+        slot_ends_at: item.slot_ends_at,
+        opens_at: window.opens_at,
+        closes_at: window.closes_at,
+    })
+}
+
+pub(super) fn open_now(window: Option<&rules::ExchangeWindow>, item: &Item) -> bool {
     item.active
         && rules::is_open(
             window,
@@ -102,16 +144,36 @@ impl App {
         Ok(item)
     }
 
-    /// Restocks or (de)activates an item.
+    /// Restocks, (de)activates or changes the terms (price, per-person limit, opening window)
+    /// of an item. Every field error comes at once and nothing is written when there is one.
     pub async fn change_item(&self, actor: &Actor, id: i64, change: &ItemChange) -> Result<Item, AppError> {
         actor.require(Permission::ManageStore)?;
-        if change.add_stock.is_some_and(|n| !(1..=1_000_000).contains(&n)) {
-            return Err(AppError::field("add_stock", "must be from 1 to 1000000"));
-        }
         let mut tx = self.db.write().await?;
         let item = store::item(&mut tx, id).await?;
         let path = community_path(&mut tx, item.community_id).await?;
         actor.require_in(Permission::ManageStore, &path)?;
+        let mut errs = Vec::new();
+        if change.add_stock.is_some_and(|n| !(1..=1_000_000).contains(&n)) {
+            errs.push(FieldError::new("add_stock", "must be from 1 to 1000000"));
+        }
+        let after = changed(&item, change)?;
+        if let Err(DomainError::Invalid(f)) = after.check() {
+            errs.extend(f);
+        }
+        if !errs.is_empty() {
+            return Err(AppError::Invalid(errs));
+        }
+        if change.price.is_some() || change.per_person_limit.is_some() || change.window.is_some() {
+            store::set_terms(
+                &mut tx,
+                id,
+                after.price,
+                after.per_person_limit,
+                after.opens_at,
+                after.closes_at,
+            )
+            .await?;
+        }
         if let Some(n) = change.add_stock {
             store::add_stock(&mut tx, id, n).await?;
         }
@@ -125,7 +187,7 @@ impl App {
             "change",
             "store_item",
             id,
-            json!({"add_stock": change.add_stock, "active": change.active}),
+            json!(change),
         )
         .await?;
         let item = store::item(&mut tx, id).await?;

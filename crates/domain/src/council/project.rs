@@ -224,8 +224,8 @@ impl NewMilestone {
     }
 }
 
-/// The acceptance (验收) of a project, with photos. The photos are the references (file names or
-/// ids) of pictures kept by the attachment store; a passed acceptance shows at least one.
+/// The acceptance (验收) of a project, with photos: the ids of files uploaded to the evidence
+/// store (C7) beforehand; a passed acceptance shows at least one.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Acceptance {
     #[serde(default)]
@@ -233,7 +233,7 @@ pub struct Acceptance {
     #[serde(default)]
     pub note: String,
     #[serde(default)]
-    pub photos: Vec<String>,
+    pub photos: Vec<i64>,
 }
 
 impl Acceptance {
@@ -251,12 +251,11 @@ impl Acceptance {
             "photos",
             "a passed acceptance needs at least one photo",
         );
+        let mut seen = std::collections::HashSet::new();
         c.check(
-            self.photos
-                .iter()
-                .all(|p| (1..=200).contains(&len(p)) && !p.chars().any(char::is_control)),
+            self.photos.iter().all(|p| *p > 0 && seen.insert(*p)),
             "photos",
-            "each photo reference has 1–200 printable characters",
+            "each photo is the id of an uploaded file, named once",
         );
         c.finish()
     }
@@ -287,7 +286,7 @@ mod tests {
         let ok = Acceptance {
             passed: true,
             note: String::new(),
-            photos: vec!["IMG_0001.jpg".into()],
+            photos: vec![7],
         };
         assert!(ok.check().is_ok());
         let DomainError::Invalid(f) = Acceptance {
@@ -300,7 +299,7 @@ mod tests {
         assert_eq!(f[0].field, "photos");
         let DomainError::Invalid(f) = Acceptance {
             passed: false,
-            photos: vec!["a\nb".into()],
+            photos: vec![3, 3],
             note: String::new(),
         }
         .check()

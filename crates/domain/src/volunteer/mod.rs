@@ -2,6 +2,7 @@
 //! evaluates"): what a task must say, the life of a claim, and how service time is counted.
 
 mod claim;
+pub mod record;
 mod task;
 
 pub use claim::{ClaimAction, ClaimStatus, service_minutes};

@@ -391,14 +391,22 @@ pub struct AcceptanceRecord {
     pub project_id: i64,
     pub passed: bool,
     pub note: String,
-    pub photos: Vec<String>,
+    /// The files of the evidence store tied to this acceptance.
+    pub photos: Vec<AcceptancePhoto>,
     pub accepted_by: i64,
     pub accepted_by_name: String,
     pub created_at: i64,
 }
 
+#[derive(Debug, Clone, Serialize)]
+pub struct AcceptancePhoto {
+    pub id: i64,
+    pub name: String,
+    pub mime: String,
+}
+
 pub async fn insert_acceptance(tx: &mut Tx, street_id: i64, project_id: i64, a: &Acceptance, by: i64) -> Result<i64> {
-    let photos: Vec<String> = a.photos.iter().map(|p| p.trim().to_string()).collect();
+    let photos = &a.photos;
     on!(tx, |c| sqlx::query_scalar(
         "INSERT INTO council_project_acceptances (street_id, project_id, passed, note, photos, accepted_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id"
@@ -415,16 +423,29 @@ pub async fn insert_acceptance(tx: &mut Tx, street_id: i64, project_id: i64, a: 
     .map_err(StoreError::from_write)
 }
 
+/// The project an acceptance belongs to.
+pub async fn acceptance_project(tx: &mut Tx, acceptance_id: i64) -> Result<i64> {
+    let id: Option<i64> = on!(tx, |c| sqlx::query_scalar(
+        "SELECT project_id FROM council_project_acceptances WHERE id = $1"
+    )
+    .bind(acceptance_id)
+    .fetch_optional(c)
+    .await)?;
+    id.ok_or(StoreError::NotFound)
+}
+
 pub async fn acceptances(tx: &mut Tx, project_id: i64) -> Result<Vec<AcceptanceRecord>> {
     let sql = format!(
-        "SELECT a.id, a.project_id, a.passed, a.note, a.photos, a.accepted_by, {WHO}, a.created_at FROM council_project_acceptances a \
+        "SELECT a.id, a.project_id, a.passed, a.note, a.accepted_by, {WHO}, a.created_at FROM council_project_acceptances a \
          JOIN users wu ON wu.id = a.accepted_by LEFT JOIN people wp ON wp.id = wu.person_id WHERE a.project_id = $1 ORDER BY a.id"
     );
-    type Row = (i64, i64, bool, String, sqlx::types::Json<Vec<String>>, i64, String, i64);
+    type Row = (i64, i64, bool, String, i64, String, i64);
     let rows: Vec<Row> = on!(tx, |c| sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()))
         .bind(project_id)
         .fetch_all(c)
         .await)?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut photos = crate::case::evidence::of_acceptances(tx, &ids).await?;
     Ok(rows
         .into_iter()
         .map(|r| AcceptanceRecord {
@@ -432,10 +453,17 @@ pub async fn acceptances(tx: &mut Tx, project_id: i64) -> Result<Vec<AcceptanceR
             project_id: r.1,
             passed: r.2,
             note: r.3,
-            photos: r.4.0,
-            accepted_by: r.5,
-            accepted_by_name: r.6,
-            created_at: r.7,
+            photos: photos
+                .extract_if(.., |p| p.acceptance_id == Some(r.0))
+                .map(|p| AcceptancePhoto {
+                    id: p.id,
+                    name: p.name,
+                    mime: p.mime,
+                })
+                .collect(),
+            accepted_by: r.4,
+            accepted_by_name: r.5,
+            created_at: r.6,
         })
         .collect())
 }

@@ -24,6 +24,7 @@ pub(crate) use fetch_mapped;
 
 pub mod award;
 pub mod honour;
+pub mod selection;
 pub mod statement;
 pub mod store;
 

@@ -137,6 +137,30 @@ pub async fn add_stock(tx: &mut Tx, item_id: i64, n: i64) -> Result<()> {
     Ok(())
 }
 
+/// The terms staff may change after an item is created: price, per-person limit and the item's
+/// own opening window (a price change applies to later redemptions only; each keeps its own).
+pub async fn set_terms(
+    tx: &mut Tx,
+    item_id: i64,
+    price: i64,
+    per_person_limit: i64,
+    opens_at: Option<i64>,
+    closes_at: Option<i64>,
+) -> Result<()> {
+    on!(tx, |c| sqlx::query(
+        "UPDATE store_items SET price = $2, per_person_limit = $3, opens_at = $4, closes_at = $5 WHERE id = $1"
+    )
+    .bind(item_id)
+    .bind(price)
+    .bind(per_person_limit)
+    .bind(opens_at)
+    .bind(closes_at)
+    .execute(c)
+    .await
+    .map(|r| r.rows_affected()))?;
+    Ok(())
+}
+
 pub async fn set_active(tx: &mut Tx, item_id: i64, active: bool) -> Result<()> {
     on!(tx, |c| sqlx::query("UPDATE store_items SET active = $2 WHERE id = $1")
         .bind(item_id)
@@ -167,6 +191,8 @@ pub struct Redemption {
     pub item_name: String,
     pub item_kind: String,
     pub person_id: i64,
+    /// So staff at the counter can see whose voucher it is.
+    pub person_name: String,
     pub price: i64,
     pub currency: String,
     pub voucher: String,
@@ -179,8 +205,8 @@ pub struct Redemption {
 }
 
 const REDEMPTION: &str = "SELECT r.id, r.street_id, r.community_id, r.item_id, i.name, i.kind, r.person_id, r.price, r.currency, r.voucher, \
-    r.status, r.entry_id, r.refund_entry_id, r.created_at, r.closed_at, i.slot_starts_at \
-    FROM store_redemptions r JOIN store_items i ON i.id = r.item_id";
+    r.status, r.entry_id, r.refund_entry_id, r.created_at, r.closed_at, i.slot_starts_at, p.name \
+    FROM store_redemptions r JOIN store_items i ON i.id = r.item_id JOIN people p ON p.id = r.person_id";
 
 async fn redemptions_where(tx: &mut Tx, tail: &str, bind: Bind<'_>) -> Result<Vec<Redemption>> {
     let sql = format!("{REDEMPTION} {tail}");
@@ -207,6 +233,7 @@ async fn redemptions_where(tx: &mut Tx, tail: &str, bind: Bind<'_>) -> Result<Ve
             created_at: r.try_get(13usize)?,
             closed_at: r.try_get(14usize)?,
             slot_starts_at: r.try_get(15usize)?,
+            person_name: r.try_get(16usize)?,
         }
     )?)
 }
@@ -279,8 +306,9 @@ pub async fn redemptions_of_person(tx: &mut Tx, person_id: i64) -> Result<Vec<Re
     redemptions_where(tx, "WHERE r.person_id = $1 ORDER BY r.id DESC LIMIT 200", Bind::Id(person_id)).await
 }
 
+/// The latest redemptions of an item (a page for the counter, not an archive).
 pub async fn redemptions_of_item(tx: &mut Tx, item_id: i64) -> Result<Vec<Redemption>> {
-    redemptions_where(tx, "WHERE r.item_id = $1 ORDER BY r.id DESC", Bind::Id(item_id)).await
+    redemptions_where(tx, "WHERE r.item_id = $1 ORDER BY r.id DESC LIMIT 500", Bind::Id(item_id)).await
 }
 
 /// Issued → used or cancelled; false when it was no longer issued.

@@ -3,44 +3,11 @@
 //! cases, and grid workers kept out (403, no navigation link).
 
 use super::cases::{report, staff};
+use super::pages::*;
 use super::participation::*;
 use super::*;
 
 const CATEGORY: &str = "E0102";
-
-/// A cookie session through the API login, with its CSRF token for forms.
-async fn browser(t: &TestApp, username: &str) -> (reqwest::Client, String) {
-    let c = t.client();
-    let login: Value = c
-        .post(t.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (c, login["csrf_token"].as_str().unwrap().to_string())
-}
-
-async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
-    let r = c.get(t.url(path)).send().await.unwrap();
-    let status = r.status();
-    let html = r.text().await.unwrap();
-    assert_eq!(status, 200, "{path}: {html}");
-    html
-}
-
-async fn post_form(c: &reqwest::Client, t: &TestApp, path: &str, form: &[(&str, &str)]) -> (u16, String, String) {
-    let r = c.post(t.url(path)).form(form).send().await.unwrap();
-    let status = r.status().as_u16();
-    let location = r
-        .headers()
-        .get("location")
-        .map(|l| l.to_str().unwrap().to_string())
-        .unwrap_or_default();
-    (status, location, r.text().await.unwrap())
-}
 
 async fn category(admin: &Api, code: &str) -> Value {
     let (s, v) = admin.get("/case-categories").await;

@@ -3,6 +3,7 @@
 //! per allowed step, staff intake, the weekly list and notifications; the navigation by post.
 
 use super::cases::{report, staff};
+use super::pages::*;
 use super::participation::*;
 use super::*;
 
@@ -12,73 +13,11 @@ const LNG: &str = "121.005";
 const CATEGORY: &str = "E0102";
 
 /// A 2×2 PNG, as a phone camera would send a (much larger) photo.
-const PNG: &[u8] = &[
+pub const PNG: &[u8] = &[
     137, 80, 78, 71, 13, 10, 26, 10, 0, 0, 0, 13, 73, 72, 68, 82, 0, 0, 0, 2, 0, 0, 0, 2, 8, 2, 0, 0, 0, 253, 212, 154, 115, 0,
     0, 0, 16, 73, 68, 65, 84, 120, 156, 99, 56, 33, 160, 7, 68, 12, 16, 10, 0, 31, 30, 4, 25, 216, 246, 62, 169, 0, 0, 0, 0, 73,
     69, 78, 68, 174, 66, 96, 130,
 ];
-
-/// A `multipart/form-data` body as a browser sends it: text fields, then files.
-fn multipart(fields: &[(&str, &str)], files: &[(&str, &str, &[u8])]) -> (String, Vec<u8>) {
-    let boundary = "----onegridtestboundary7MA4YWxkTrZu0gW";
-    let mut body = Vec::new();
-    for (name, value) in fields {
-        body.extend_from_slice(
-            format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n").as_bytes(),
-        );
-    }
-    for (name, file_name, bytes) in files {
-        body.extend_from_slice(
-            format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
-            )
-            .as_bytes(),
-        );
-        body.extend_from_slice(bytes);
-        body.extend_from_slice(b"\r\n");
-    }
-    body.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
-    (format!("multipart/form-data; boundary={boundary}"), body)
-}
-
-async fn post_multipart(
-    c: &reqwest::Client,
-    t: &TestApp,
-    path: &str,
-    fields: &[(&str, &str)],
-    files: &[(&str, &str, &[u8])],
-) -> reqwest::Response {
-    let (content_type, body) = multipart(fields, files);
-    c.post(t.url(path))
-        .header("content-type", content_type)
-        .body(body)
-        .send()
-        .await
-        .unwrap()
-}
-
-/// A cookie session through the API login, with its CSRF token for forms.
-async fn browser(t: &TestApp, username: &str) -> (reqwest::Client, String) {
-    let c = t.client();
-    let login: Value = c
-        .post(t.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (c, login["csrf_token"].as_str().unwrap().to_string())
-}
-
-async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
-    let r = c.get(t.url(path)).send().await.unwrap();
-    let status = r.status();
-    let html = r.text().await.unwrap();
-    assert_eq!(status, 200, "{path}: {html}");
-    html
-}
 
 fn location(r: &reqwest::Response) -> String {
     r.headers()["location"].to_str().unwrap().to_string()

@@ -2,6 +2,8 @@
 //! open and secret ballots, minutes, implementation items and status reports) and micro-update
 //! projects (stages, problems, milestones, acceptance with photos), with scope and validation.
 
+use super::case_pages::PNG;
+use super::pages::{browser, page, post_multipart};
 use super::participation::*;
 use super::*;
 
@@ -39,21 +41,6 @@ async fn appoint(staff: &Api, grid: i64, person_id: i64) -> Value {
 async fn vote(api: &Api, topic: i64, choice: &str) -> (u16, Value) {
     api.post(&format!("/council/topics/{topic}/votes"), json!({ "choice": choice }))
         .await
-}
-
-/// A cookie session through the API login, with its CSRF token for forms.
-async fn browser(t: &TestApp, username: &str) -> (reqwest::Client, String) {
-    let c = t.client();
-    let login: Value = c
-        .post(t.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (c, login["csrf_token"].as_str().unwrap().to_string())
 }
 
 /// The small street with `n` residents, the secretary (runs the councils of community 001) and
@@ -634,7 +621,14 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
         )
         .await;
     assert_eq!((s, fields(&e)), (400, vec!["photos".to_string()]));
-    let photos = json!(["IMG_0101.jpg", "att:7f3a"]);
+    // Photos are files of the evidence store, uploaded first by the one who records.
+    let mut uploaded = Vec::new();
+    for name in ["after-1.png", "after-2.png", "before.png"] {
+        let (s, a) = secretary.upload(name, PNG).await;
+        assert_eq!(s, 201, "{a}");
+        uploaded.push(a["id"].as_i64().unwrap());
+    }
+    let photos = json!(uploaded[..2]);
     let (s, e) = secretary
         .post(
             &format!("/council/projects/{pid}/acceptance"),
@@ -645,10 +639,27 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
     let (s, v) = secretary
         .post(
             &format!("/council/projects/{pid}/acceptance"),
-            json!({"passed": false, "note": "扶手未安装", "photos": ["IMG_0100.jpg"]}),
+            json!({"passed": false, "note": "扶手未安装", "photos": [uploaded[2]]}),
         )
         .await;
     assert_eq!((s, v["project"]["status"].as_str()), (201, Some("under_way")));
+    // A file already taken, someone else's upload or an unknown id: refused, nothing written.
+    let (_, theirs) = r[0].api.upload("mine.png", PNG).await;
+    for bad in [json!([uploaded[2]]), json!([theirs["id"]]), json!([999_999])] {
+        let (s, e) = secretary
+            .post(
+                &format!("/council/projects/{pid}/acceptance"),
+                json!({"passed": false, "note": "再验", "photos": bad}),
+            )
+            .await;
+        assert_eq!((s, fields(&e)), (400, vec!["photos".to_string()]), "{bad}: {e}");
+    }
+    let (_, v) = secretary.get(&format!("/council/projects/{pid}")).await;
+    assert_eq!(
+        v["acceptances"].as_array().unwrap().len(),
+        1,
+        "the refused acceptances left nothing"
+    );
     assert_eq!(
         r[0].api
             .post(
@@ -676,7 +687,19 @@ both!(p6_micro_update_project_flow, |t: TestApp| async move {
     assert_eq!(v["project"]["status"], "accepted");
     assert!(v["project"]["accepted_at"].is_i64());
     assert_eq!(v["acceptances"].as_array().unwrap().len(), 2);
-    assert_eq!(v["acceptances"][1]["photos"], photos);
+    let shown: Vec<i64> = v["acceptances"][1]["photos"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(shown, uploaded[..2]);
+    assert_eq!(v["acceptances"][1]["photos"][0]["name"], "after-1.png");
+    // The photos are served to those who may see the project, not to strangers.
+    let photo = format!("/attachments/{}", uploaded[0]);
+    assert_eq!(r[1].api.get(&photo).await.0, 200);
+    let anonymous = t.client().get(t.url(&format!("/api/v1{photo}"))).send().await.unwrap();
+    assert_eq!(anonymous.status(), 404);
     // An accepted project's record no longer changes.
     let (s, e) = secretary
         .post(&format!("/council/projects/{pid}/stages"), json!({"name": "补充阶段"}))
@@ -924,4 +947,41 @@ both!(p6_demo_has_a_council, |t: TestApp| async move {
     let chief = Api::as_user(&t, &chief.username).await;
     let (s, v) = chief.post(&format!("/council/topics/{voting}/close-vote"), json!({})).await;
     assert_eq!((s, v["topic"]["status"].as_str()), (200, Some("decided_adopted")), "{v}");
+});
+
+both!(p6_acceptance_page_uploads_the_photos, |t: TestApp| async move {
+    let (_r, secretary, g1) = setup(&t, 1).await;
+    let east = community_id(&t, EAST).await;
+    let (s, v) = secretary
+        .post(
+            "/council/projects",
+            json!({"community_id": east, "grid_id": g1, "title": "口袋公园", "kind": "pocket_park", "stages": ["施工"]}),
+        )
+        .await;
+    assert_eq!(s, 201, "{v}");
+    let pid = v["project"]["id"].as_i64().unwrap();
+    let stage = v["stages"][0]["id"].as_i64().unwrap();
+    for step in ["start", "finish"] {
+        assert_eq!(
+            secretary.post(&format!("/council/stages/{stage}/{step}"), json!({})).await.0,
+            200
+        );
+    }
+    let (c, csrf) = browser(&t, "secretary").await;
+    let path = format!("/council/projects/{pid}");
+    assert!(page(&c, &t, &path).await.contains("enctype=\"multipart/form-data\""));
+    // Without a photo a passed acceptance is refused and nothing is recorded.
+    let form = [("csrf", csrf.as_str()), ("passed", "true"), ("note", "")];
+    let r = post_multipart(&c, &t, &format!("{path}/acceptance"), &form, &[]).await;
+    assert_eq!(r.status(), 400);
+    let r = post_multipart(&c, &t, &format!("{path}/acceptance"), &form, &[("photos", "park.png", PNG)]).await;
+    assert_eq!(r.status(), 303, "{}", r.text().await.unwrap());
+    let (_, v) = secretary.get(&path).await;
+    assert_eq!(v["project"]["status"], "accepted");
+    let id = v["acceptances"][0]["photos"][0]["id"].as_i64().unwrap();
+    assert!(
+        page(&c, &t, &path)
+            .await
+            .contains(&format!("<img src=\"/api/v1/attachments/{id}\""))
+    );
 });

@@ -49,6 +49,14 @@ impl Api {
             .await
     }
 
+    /// Uploads a file to the evidence store (`POST /api/v1/attachments`).
+    pub async fn upload(&self, name: &str, bytes: &[u8]) -> (u16, Value) {
+        let part = reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string());
+        let form = reqwest::multipart::Form::new().part("file", part);
+        self.send(self.http.post(format!("{}/api/v1/attachments", self.base)).multipart(form))
+            .await
+    }
+
     pub async fn delete(&self, path: &str) -> (u16, Value) {
         self.send(self.http.delete(format!("{}/api/v1{path}", self.base))).await
     }

@@ -1,29 +1,9 @@
 //! Issue 4's pages: a resident's points, the store with redemption and the tasks to claim on the
 //! phone; the staff review of points; the public honour roll. zh-CN and English.
 
+use super::pages::*;
 use super::participation::*;
 use super::*;
-
-/// A cookie session through the API login, with its CSRF token for forms.
-async fn browser(t: &TestApp, username: &str) -> (reqwest::Client, String) {
-    let c = t.client();
-    let login: Value = c
-        .post(t.url("/api/v1/auth/login"))
-        .json(&json!({"username": username, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    (c, login["csrf_token"].as_str().unwrap().to_string())
-}
-
-async fn page(c: &reqwest::Client, t: &TestApp, path: &str) -> String {
-    let r = c.get(t.url(path)).send().await.unwrap();
-    assert_eq!(r.status(), 200, "{path}");
-    r.text().await.unwrap()
-}
 
 both!(p3_resident_pages_show_points_redeem_and_claim, |t: TestApp| async move {
     fixture::load_small_street(&t).await;
@@ -258,3 +238,54 @@ both!(p5_organiser_pages_post_confirm_and_evaluate, |t: TestApp| async move {
     assert_eq!(rc.get(t.url("/tasks/manage")).send().await.unwrap().status(), 403);
     assert_eq!(rc.get(t.url(&at)).send().await.unwrap().status(), 404);
 });
+
+both!(
+    p2_monthly_statement_pages_for_the_community_and_the_person,
+    |t: TestApp| async move {
+        fixture::load_small_street(&t).await;
+        let r = add_residents(&t, 2).await;
+        let (admin, secretary) = (Api::as_user(&t, "admin").await, Api::as_user(&t, "secretary").await);
+        credit(&admin, &secretary, r[0].person_id, 12).await;
+        credit(&admin, &secretary, r[1].person_id, 5).await;
+        // One more waits for review.
+        let (s, _) = admin
+            .post(
+                "/points/awards",
+                json!({"person_id": r[0].person_id, "category": "outstanding_contribution", "amount": 3, "note": "待审"}),
+            )
+            .await;
+        assert_eq!(s, 201);
+        let this_month = chrono::Utc::now().format("%Y-%m").to_string();
+
+        let (c, _) = browser(&t, "secretary").await;
+        assert!(
+            page(&c, &t, "/").await.contains("/points/statements"),
+            "the staff navigation links it"
+        );
+        let html = page(&c, &t, "/points/statements").await;
+        assert!(html.contains("东社区") && html.contains(&this_month), "{html}");
+        assert!(html.contains("data-people-credited>2<"), "{html}");
+        assert!(html.contains("data-pending-awards>1<"), "{html}");
+        assert!(
+            html.contains("data-currency=\"grid_points\" data-reason=\"award\"") && html.contains(">17<"),
+            "both awards are summed: {html}"
+        );
+        // A month without movements says so; a bad month names the field.
+        let html = page(&c, &t, "/points/statements?month=2001-01").await;
+        assert!(html.contains("id=\"no-movements\""), "{html}");
+        let (s, html) = fetch(&c, &t, "/points/statements?month=someday").await;
+        assert_eq!(s, 400);
+        assert!(html.contains("month"), "{html}");
+        // Another community's statement is not the secretary's to see; residents get none.
+        let west = community_id(&t, WEST).await;
+        assert_eq!(fetch(&c, &t, &format!("/points/statements?community_id={west}")).await.0, 404);
+        let (rc, _) = browser(&t, &r[0].username).await;
+        assert_eq!(fetch(&rc, &t, "/points/statements").await.0, 403);
+        // The resident's own statement by month.
+        let html = page(&rc, &t, &format!("/points?month={this_month}")).await;
+        assert!(html.contains(">12<"), "{html}");
+        let html = page(&rc, &t, "/points?month=2001-01").await;
+        assert!(!html.contains("+12"), "nothing was credited in 2001: {html}");
+        assert_eq!(fetch(&rc, &t, "/points?month=13").await.0, 400);
+    }
+);

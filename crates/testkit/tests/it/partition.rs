@@ -716,3 +716,67 @@ both!(
         assert_eq!(tiling(&coverage), tiling(&coverage_before), "{:?}", coverage.findings);
     }
 );
+
+both!(g2_accept_hands_open_work_to_the_successor, |t: TestApp| async move {
+    use super::participation::{Api, add_residents};
+    fixture::load_small_street(&t).await;
+    // Residents 0 and 2 live in the grid's two micro-grids; each has an award waiting for review.
+    let r = add_residents(&t, 4).await;
+    let worker = Api::as_user(&t, "worker_a").await;
+    let mut awards = Vec::new();
+    for who in [&r[0], &r[2]] {
+        let (s, a) = worker
+            .post(
+                "/points/awards",
+                json!({"person_id": who.person_id, "category": "public_welfare", "minutes": 60}),
+            )
+            .await;
+        assert_eq!(s, 201, "{a}");
+        awards.push(a["id"].as_i64().unwrap());
+    }
+    // One open case in each micro-grid.
+    let mut cases = Vec::new();
+    for lat in ["31.005", "31.015"] {
+        let (s, c) = worker
+            .post(
+                "/cases",
+                json!({"category": "E0102", "description": "楼道堆物", "lat": lat.parse::<f64>().unwrap(), "lng": 121.005, "reporter_phone": "13800001111"}),
+            )
+            .await;
+        assert_eq!(s, 201, "{c}");
+        cases.push(c["id"].as_i64().unwrap());
+    }
+    let micro_of_case = |id: i64| {
+        let t = &t;
+        async move {
+            let mut tx = t.app.db.read().await.unwrap();
+            onegrid_store::case::get(&mut tx, id).await.unwrap().micro_grid_id.unwrap()
+        }
+    };
+    let before: Vec<i64> = vec![micro_of_case(cases[0]).await, micro_of_case(cases[1]).await];
+    assert_ne!(before[0], before[1]);
+
+    let (c, csrf) = login(&t, "admin", PASSWORD).await;
+    let g1 = area_id(&t, fixture::GRIDS[0]).await;
+    let p: Value = propose(&t, &c, &csrf, json!({"area_id": g1, "cap": 40}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let r = decide(&t, &c, &csrf, p["id"].as_i64().unwrap(), "accept").await;
+    assert_eq!(r.status(), 200);
+    let out: Value = r.json().await.unwrap();
+    let kept = out["kept"][0]["id"].as_i64().unwrap();
+    let retired = out["retired"][0]["micro_grid"]["id"].as_i64().unwrap();
+    assert_eq!(out["handed_over"]["open_cases"], 1, "{out}");
+    assert_eq!(out["handed_over"]["pending_awards"], 1, "{out}");
+    for id in &cases {
+        assert_eq!(micro_of_case(*id).await, kept, "open cases follow the successor");
+    }
+    for id in &awards {
+        let (s, a) = worker.get(&format!("/points/awards/{id}")).await;
+        assert_eq!(s, 200, "{a}");
+        assert_eq!(a["micro_grid_id"], kept, "pending awards follow their person's household");
+        assert_ne!(a["micro_grid_id"], retired);
+    }
+});

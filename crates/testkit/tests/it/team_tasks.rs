@@ -11,7 +11,7 @@ const HOUR: i64 = 3_600_000;
 
 /// A micro-team of the given community led by resident `leader`, with `members` (resident
 /// indices); returns its id.
-async fn add_team(t: &TestApp, r: &[Resident], code: &str, community: &str, leader: usize, members: &[usize]) -> i64 {
+pub async fn add_team(t: &TestApp, r: &[Resident], code: &str, community: &str, leader: usize, members: &[usize]) -> i64 {
     let person_code = |i: usize| format!("R-{i:03}");
     let d = StreetData {
         teams: vec![TeamRec {

@@ -17,21 +17,15 @@ use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Value, json};
 
-use super::points::{created, csrf, id_param, json_body};
+use super::points::{created, id_param, json_body, writer};
 use super::query::{Params, street_of};
-use crate::auth::{MaybeSession, Session};
+use crate::auth::MaybeSession;
 use crate::error::ApiResult;
 use crate::state::AppState;
 
 /// A required JSON body, read as `what`; the error names the body.
 fn body_as<T: DeserializeOwned>(body: &Bytes, what: &str) -> Result<T, AppError> {
     serde_json::from_slice(body).map_err(|e| AppError::field("body", format!("is not {what}: {e}")))
-}
-
-fn writer(session: MaybeSession, headers: &HeaderMap) -> Result<Session, AppError> {
-    let s = session.require()?;
-    csrf(headers, &s)?;
-    Ok(s)
 }
 
 /// `GET /api/v1/council/policy[?street_id=]`

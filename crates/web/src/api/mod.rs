@@ -6,6 +6,7 @@ pub mod cases;
 pub mod council;
 pub mod evidence;
 pub mod health;
+pub mod honours;
 pub mod openapi;
 pub mod partition;
 pub mod people;
@@ -15,6 +16,7 @@ pub mod store;
 pub mod territory;
 pub mod transfer;
 pub mod volunteer;
+pub mod volunteer_record;
 
 use axum::Router;
 use axum::routing::{get, post};
@@ -61,6 +63,7 @@ pub const PATHS: &[&str] = &[
     "/store/items",
     "/store/items/{id}",
     "/store/items/{id}/redeem",
+    "/store/items/{id}/redemptions",
     "/store/redemptions",
     "/store/redemptions/{id}/cancel",
     "/store/vouchers/{code}/use",
@@ -75,7 +78,15 @@ pub const PATHS: &[&str] = &[
     "/volunteer-claims/{id}/check-out",
     "/volunteer-claims/{id}/confirm",
     "/volunteer-claims/{id}/evaluate",
+    "/people/{id}/volunteer-record",
+    "/volunteer-record/me",
     "/honours",
+    "/honours/policy",
+    "/honours/selections",
+    "/honours/selections/{id}",
+    "/honours/selections/{id}/choose",
+    "/honours/selections/{id}/publish",
+    "/honours/selections/{id}/discard",
     // Council and micro-update projects (P6).
     "/council/policy",
     "/council/members",
@@ -169,6 +180,7 @@ pub fn routes() -> Router<AppState> {
         .route("/store/items", get(store::items).post(store::create))
         .route("/store/items/{id}", get(store::item).patch(store::change))
         .route("/store/items/{id}/redeem", post(store::redeem))
+        .route("/store/items/{id}/redemptions", get(store::item_redemptions))
         .route("/store/redemptions", get(store::redemptions))
         .route("/store/redemptions/{id}/cancel", post(store::cancel))
         .route("/store/vouchers/{code}/use", post(store::use_voucher))
@@ -183,7 +195,15 @@ pub fn routes() -> Router<AppState> {
         .route("/volunteer-claims/{id}/check-out", post(volunteer::check_out))
         .route("/volunteer-claims/{id}/confirm", post(volunteer::confirm))
         .route("/volunteer-claims/{id}/evaluate", post(volunteer::evaluate))
+        .route("/people/{id}/volunteer-record", get(volunteer_record::of_person))
+        .route("/volunteer-record/me", get(volunteer_record::mine))
         .route("/honours", get(points::honours))
+        .route("/honours/policy", get(honours::policy).put(honours::set_policy))
+        .route("/honours/selections", get(honours::list).post(honours::start))
+        .route("/honours/selections/{id}", get(honours::show))
+        .route("/honours/selections/{id}/choose", post(honours::choose))
+        .route("/honours/selections/{id}/publish", post(honours::publish))
+        .route("/honours/selections/{id}/discard", post(honours::discard))
         // Case handling (issue 3).
         .route("/cases", get(cases::list).post(cases::create))
         .route("/cases/mine", get(cases::mine))

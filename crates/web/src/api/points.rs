@@ -24,6 +24,13 @@ pub(super) fn csrf(headers: &HeaderMap, s: &Session) -> Result<(), AppError> {
     check_csrf(headers, s, headers.get("x-csrf-token").and_then(|v| v.to_str().ok()))
 }
 
+/// The signed-in session of a write, its CSRF token checked.
+pub(super) fn writer(session: MaybeSession, headers: &HeaderMap) -> Result<Session, AppError> {
+    let s = session.require()?;
+    csrf(headers, &s)?;
+    Ok(s)
+}
+
 /// A JSON body; an empty body reads as `T::default()`, so bodies that are all optional may be left out.
 pub(super) fn json_body<T: DeserializeOwned + Default>(bytes: &Bytes) -> Result<T, AppError> {
     if bytes.iter().all(u8::is_ascii_whitespace) {

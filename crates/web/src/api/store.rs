@@ -54,7 +54,18 @@ pub async fn item(State(state): State<AppState>, session: MaybeSession, Path(id)
     Ok(Json(json!(state.app.store_item(&s.actor, id).await?)))
 }
 
-/// `PATCH /api/v1/store/items/{id}` with `{"add_stock"?, "active"?}`.
+/// `GET /api/v1/store/items/{id}/redemptions`: the item's latest vouchers (store staff).
+pub async fn item_redemptions(
+    State(state): State<AppState>,
+    session: MaybeSession,
+    Path(id): Path<i64>,
+) -> ApiResult<Json<Value>> {
+    let s = session.require()?;
+    Ok(Json(json!({"items": state.app.item_redemptions(&s.actor, id).await?})))
+}
+
+/// `PATCH /api/v1/store/items/{id}` with `{"add_stock"?, "active"?, "price"?, "per_person_limit"?,
+/// "window"?: {"opens_at", "closes_at"}}`.
 pub async fn change(
     State(state): State<AppState>,
     session: MaybeSession,

@@ -1,5 +1,6 @@
 //! I1: the server-rendered UI. zh-CN by default; English by a switch that is remembered.
 
+mod local_time;
 mod page;
 mod pages;
 pub mod templates;
@@ -41,14 +42,30 @@ pub fn routes() -> Router<AppState> {
         // Participation (issue 4): residents' phone pages and the staff review.
         .route("/points", get(points::mine))
         .route("/points/review", get(points::review))
+        .route("/points/statements", get(points::statements))
         .route("/points/awards/{id}/approve", post(points::approve))
         .route("/points/awards/{id}/reject", post(points::reject))
         .route("/honours", get(points::honours))
+        // P2 annual selection: the staff's pages and the public notice.
+        .route("/honours/manage", get(honours::manage).post(honours::start))
+        .route("/honours/manage/{id}", get(honours::show))
+        .route("/honours/manage/{id}/choose", post(honours::choose))
+        .route("/honours/manage/{id}/publish", post(honours::publish))
+        .route("/honours/manage/{id}/discard", post(honours::discard))
+        .route("/honours/selections/{id}", get(honours::notice))
         .route("/store", get(store::catalogue))
         .route("/store/{id}/redeem", post(store::redeem))
         .route("/store/redemptions/{id}/cancel", post(store::cancel))
+        // Store staff: catalogues, an item's terms and vouchers, the counter; the points policy.
+        .route("/store/manage", get(store_admin::list).post(store_admin::create))
+        .route("/store/manage/vouchers", post(store_admin::use_voucher))
+        .route("/store/manage/{id}", get(store_admin::show).post(store_admin::edit))
+        .route("/points/policy", get(points_policy::form).post(points_policy::save))
         .route("/tasks", get(tasks::list))
         .route("/tasks/{id}/claim", post(tasks::claim))
+        .route("/tasks/{id}/team-claim", post(tasks::team_claim))
+        .route("/tasks/record", get(volunteer_record::mine))
+        .route("/people/{id}/volunteer-record", get(volunteer_record::of_person))
         .route("/tasks/claims/{id}/{step}", post(tasks::step))
         .route("/tasks/manage", get(organiser::list).post(organiser::create))
         .route("/tasks/manage/{id}", get(organiser::show))
@@ -94,6 +111,10 @@ pub fn routes() -> Router<AppState> {
         .route("/council/members/{id}/remove", post(council::remove))
         .route("/council/projects", post(council::create_project))
         .route("/council/projects/{id}", get(council::project))
+        .route(
+            "/council/projects/{id}/acceptance",
+            post(council::accept).layer(photos_limit()),
+        )
         .route("/council/projects/{id}/{action}", post(council::project_action))
         .route("/council/stages/{id}/{action}", post(council::project_action))
         .route("/council/problems/{id}/{action}", post(council::project_action))

@@ -64,6 +64,7 @@ impl<'a> Page<'a> {
             can_view_coverage => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ViewCoverage)),
             can_transfer => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::Transfer)),
             can_review_points => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ApprovePoints)),
+            can_manage_store => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ManageStore)),
             can_manage_tasks => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::ManageTasks)),
             can_run_council => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::RunCouncil)),
             can_handle_cases => self.session.is_some_and(|s| s.actor.can(onegrid_domain::people::Permission::HandleCases)),

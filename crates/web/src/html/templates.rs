@@ -31,16 +31,6 @@ pub fn environment(locales: Arc<Locales>) -> Environment<'static> {
             s
         }
     });
-    // Times are stored as epoch ms (UTC); pages show them in China Standard Time (UTC+8), where
-    // the platform's streets are.
-    env.add_filter("datetime", |ms: i64| -> String {
-        chrono::DateTime::from_timestamp_millis(ms)
-            .map(|t| {
-                t.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).expect("UTC+8"))
-                    .format("%Y-%m-%d %H:%M")
-                    .to_string()
-            })
-            .unwrap_or_default()
-    });
+    env.add_filter("datetime", |ms: i64| -> String { super::local_time::show(ms) });
     env
 }

@@ -4,7 +4,7 @@
 //! minutes, implementation items and projects.
 
 use axum::Form;
-use axum::extract::{OriginalUri, Path, State};
+use axum::extract::{Multipart, OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
@@ -17,6 +17,7 @@ use onegrid_domain::council::{
 use onegrid_domain::people::Permission;
 use serde::Deserialize;
 
+use super::case_form::Submitted;
 use crate::auth::{MaybeSession, check_csrf};
 use crate::signed_in;
 use crate::state::AppState;
@@ -74,10 +75,6 @@ pub struct CouncilForm {
     due_on: String,
     #[serde(default)]
     resolution: String,
-    #[serde(default)]
-    passed: String,
-    #[serde(default)]
-    photos: String,
     #[serde(default)]
     stage_id: String,
     #[serde(default)]
@@ -452,14 +449,6 @@ pub async fn project_action(
             };
             app.add_milestone(a, id, &m).await
         }
-        ("projects", "acceptance") => {
-            let acc = Acceptance {
-                passed: f.passed == "true",
-                note: f.note.clone(),
-                photos: list(&f.photos),
-            };
-            app.accept_project(a, id, &acc).await
-        }
         ("stages", "start") => app.move_stage(a, id, false).await,
         ("stages", "finish") => app.move_stage(a, id, true).await,
         ("problems", "resolve") => app.resolve_problem(a, id, &f.resolution).await,
@@ -467,6 +456,36 @@ pub async fn project_action(
         _ => Err(AppError::NotFound),
     };
     match done {
+        Ok(view) => Redirect::to(&format!("/council/projects/{}", view.project.id)).into_response(),
+        Err(e) => page.error(e),
+    }
+}
+
+/// `POST /council/projects/{id}/acceptance`: a multipart form with the result, the note and the
+/// photos, which go to the evidence store (C7) before the acceptance takes them.
+pub async fn accept(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    uri: OriginalUri,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Response {
+    let (page, s) = signed_in!(state, headers, session, uri.path());
+    let done = async {
+        let form = Submitted::read(form, "photos").await?;
+        check_csrf(&headers, s, Some(&form.get("csrf")))?;
+        let photos = form
+            .upload_photos(&state, Some(&s.actor), s.actor.home_street(), "photos")
+            .await?;
+        let acc = Acceptance {
+            passed: form.get("passed") == "true",
+            note: form.get("note"),
+            photos,
+        };
+        state.app.accept_project(&s.actor, id, &acc).await
+    };
+    match done.await {
         Ok(view) => Redirect::to(&format!("/council/projects/{}", view.project.id)).into_response(),
         Err(e) => page.error(e),
     }

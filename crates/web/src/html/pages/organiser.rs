@@ -5,7 +5,6 @@ use axum::Form;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{FixedOffset, NaiveDateTime, TimeZone};
 use minijinja::{Value, context};
 use onegrid_app::AppError;
 use onegrid_app::volunteer::{Confirmation, Evaluation};
@@ -70,11 +69,7 @@ fn parse_task(f: &TaskForm, community_id: i64, grid_id: Option<i64>) -> Result<N
             .unwrap_or(0)
     };
     let (hours, capacity, points) = (int("hours", &f.hours), int("capacity", &f.capacity), int("points", &f.points));
-    let cst = FixedOffset::east_opt(8 * 3600).expect("UTC+8");
-    let starts_at = NaiveDateTime::parse_from_str(f.starts.trim(), "%Y-%m-%dT%H:%M")
-        .ok()
-        .and_then(|t| cst.from_local_datetime(&t).single())
-        .map(|t| t.timestamp_millis());
+    let starts_at = crate::html::local_time::parse_input(&f.starts);
     if starts_at.is_none() {
         errs.push(FieldError::new("starts", "must be a date and time"));
     }

@@ -8,7 +8,9 @@ use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::{Value, context};
+use onegrid_app::AppError;
 use onegrid_app::points::period_from;
+use onegrid_domain::people::Permission;
 use onegrid_domain::points::PeriodKind;
 use serde::Deserialize;
 
@@ -29,7 +31,8 @@ pub struct ActionForm {
     pub reason: String,
 }
 
-/// `GET /points[?voucher=CODE]`: the signed-in person's points.
+/// `GET /points[?month=YYYY-MM][&voucher=CODE]`: the signed-in person's points, with the
+/// statement of a month (this one unless asked).
 pub async fn mine(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -41,7 +44,10 @@ pub async fn mine(
         Ok(v) => v,
         Err(e) => return page.error(e),
     };
-    let period = period_from(PeriodKind::Month, None).expect("this month");
+    let period = match period_from(PeriodKind::Month, q.get("month").map(String::as_str)) {
+        Ok(p) => p,
+        Err(e) => return page.error(e),
+    };
     let statement = match state.app.person_statement(&s.actor, me.person_id, period).await {
         Ok(v) => v,
         Err(e) => return page.error(e),
@@ -53,7 +59,7 @@ pub async fn mine(
     page.render(
         "points.html",
         context! {
-            me => v(&me), statement => v(&statement), vouchers => v(&vouchers),
+            me => v(&me), statement => v(&statement), vouchers => v(&vouchers), month => period.label(),
             new_voucher => q.get("voucher").cloned().unwrap_or_default(),
         },
     )
@@ -66,6 +72,49 @@ pub async fn review(State(state): State<AppState>, headers: HeaderMap, session: 
         Ok(items) => page.render("points_review.html", context! { items => v(&items) }),
         Err(e) => page.error(e),
     }
+}
+
+/// `GET /points/statements[?community_id=][&month=YYYY-MM]`: a community's monthly statement
+/// (P2 "monthly statistics") for staff who approve its points, printable.
+pub async fn statements(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: MaybeSession,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let (page, s) = signed_in!(state, headers, session, "/points/statements");
+    if !s.actor.can(Permission::ApprovePoints) {
+        return page.error(AppError::Forbidden);
+    }
+    let communities = match state.app.communities_where(&s.actor, Permission::ApprovePoints).await {
+        Ok(c) => c,
+        Err(e) => return page.error(e),
+    };
+    let community_id = match q.get("community_id").map(|c| c.trim()).filter(|c| !c.is_empty()) {
+        Some(c) => match c.parse::<i64>() {
+            Ok(id) => Some(id),
+            Err(_) => return page.error(AppError::field("community_id", "must be a whole number")),
+        },
+        None => communities.first().map(|c| c.id),
+    };
+    let period = match period_from(PeriodKind::Month, q.get("month").map(String::as_str)) {
+        Ok(p) => p,
+        Err(e) => return page.error(e),
+    };
+    let statement = match community_id {
+        Some(id) => match state.app.community_statement(&s.actor, id, period).await {
+            Ok(st) => Some(st),
+            Err(e) => return page.error(e),
+        },
+        None => None,
+    };
+    page.render(
+        "points_statements.html",
+        context! {
+            communities => v(&communities), statement => v(&statement), month => period.label(),
+            community_id => community_id,
+        },
+    )
 }
 
 /// `POST /points/awards/{id}/approve`
@@ -120,8 +169,15 @@ pub async fn honours(
         .unwrap_or(PeriodKind::Month);
     let community = q.get("community_id").and_then(|c| c.parse::<i64>().ok());
     let period = period_from(kind, None).expect("the current period");
-    match state.app.honours(None, community, period).await {
-        Ok(h) => page.render("honours.html", context! { view => v(&h), period => kind.as_str() }),
-        Err(e) => page.error(e),
+    // P2: the latest published annual selections of the street or community.
+    match (
+        state.app.honours(None, community, period).await,
+        state.app.published_honours(None, community, 6).await,
+    ) {
+        (Ok(h), Ok(selections)) => page.render(
+            "honours.html",
+            context! { view => v(&h), period => kind.as_str(), selections => v(&selections) },
+        ),
+        (Err(e), _) | (_, Err(e)) => page.error(e),
     }
 }
