@@ -388,17 +388,18 @@ impl App {
         Ok(v)
     }
 
-    /// The reporter's private link (C6): the case as the reporter may see it.
-    pub async fn tracked_case(&self, token: &str) -> Result<Tracked, AppError> {
+    /// The case as its reporter may see it (C6): by the private link, or a signed-in
+    /// resident's own report.
+    pub async fn tracked_case(&self, key: ReporterKey<'_>) -> Result<Tracked, AppError> {
         let mut tx = self.db.read().await?;
-        let c = store::by_token_hash(&mut tx, &token_hash(token.trim())).await?;
+        let c = reporter_case(&mut tx, key).await?;
         tracked(&mut tx, c).await
     }
 
-    /// The reporter rates or reopens by the private link.
-    pub async fn act_by_token(&self, token: &str, input: &ActInput) -> Result<Tracked, AppError> {
+    /// The reporter rates or reopens, by the private link or as the signed-in reporter.
+    pub async fn act_as_reporter(&self, key: ReporterKey<'_>, input: &ActInput) -> Result<Tracked, AppError> {
         let mut tx = self.db.write().await?;
-        let c = store::by_token_hash(&mut tx, &token_hash(token.trim())).await?;
+        let c = reporter_case(&mut tx, key).await?;
         if input.to.is_some() || input.department.is_some() || input.merge_into.is_some() || input.as_tier.is_some() {
             return Err(AppError::field("action", "the reporter may only rate or reopen"));
         }
@@ -411,10 +412,21 @@ impl App {
             comment: opt(&input.comment),
         };
         let rules = self.street_rules(&mut tx, c.street_id).await?;
-        let row = apply(&mut tx, &rules, &c, &a, ActorTier::Reporter, None, Utc::now(), extra).await?;
+        let by = key.account();
+        let row = apply(
+            &mut tx,
+            &rules,
+            &c,
+            &a,
+            ActorTier::Reporter,
+            by.map(|x| x.user.id),
+            Utc::now(),
+            extra,
+        )
+        .await?;
         record(
             &mut tx,
-            None,
+            by,
             c.street_id,
             a.kind.as_str(),
             "case",
@@ -425,6 +437,38 @@ impl App {
         let t = tracked(&mut tx, row).await?;
         tx.commit().await?;
         Ok(t)
+    }
+}
+
+/// How a reporter reaches their case: the private link's token, or their account and the
+/// case's id (a resident who reported signed in).
+#[derive(Clone, Copy)]
+pub enum ReporterKey<'a> {
+    Token(&'a str),
+    Account(&'a Actor, i64),
+}
+
+impl<'a> ReporterKey<'a> {
+    fn account(self) -> Option<&'a Actor> {
+        match self {
+            ReporterKey::Token(_) => None,
+            ReporterKey::Account(a, _) => Some(a),
+        }
+    }
+}
+
+/// The case a reporter key opens; someone else's case does not exist for them.
+async fn reporter_case(tx: &mut Tx, key: ReporterKey<'_>) -> Result<CaseRow, AppError> {
+    match key {
+        ReporterKey::Token(t) => Ok(store::by_token_hash(tx, &token_hash(t.trim())).await?),
+        ReporterKey::Account(actor, id) => {
+            let c = store::get(tx, id).await?;
+            if c.reporter_user_id == Some(actor.user.id) {
+                Ok(c)
+            } else {
+                Err(AppError::NotFound)
+            }
+        }
     }
 }
 

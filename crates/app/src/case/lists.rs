@@ -192,6 +192,25 @@ impl App {
         Ok(lists::search(&mut tx, None, &f).await?)
     }
 
+    /// The signed-in resident's reports as they may see them (C6): number, category, status
+    /// and dates, newest first; nothing of the handling staff.
+    pub async fn my_reports(&self, actor: &Actor) -> Result<Vec<MyReport>, AppError> {
+        Ok(self
+            .reported_by_me(actor)
+            .await?
+            .into_iter()
+            .map(|c| MyReport {
+                id: c.id,
+                number: super::number(&c),
+                category_code: c.category_code,
+                description: c.description,
+                status: c.state.status,
+                received_at: c.received_at,
+                rating: c.state.rating,
+            })
+            .collect())
+    }
+
     /// Satisfaction over the last `days` days in the actor's scope (C6).
     pub async fn case_ratings(&self, actor: &Actor, days: i64) -> Result<RatingSummary, AppError> {
         actor.require(Permission::HandleCases)?;
@@ -201,4 +220,16 @@ impl App {
         let mut tx = self.db.read().await?;
         Ok(lists::ratings(&mut tx, &actor.scope(Permission::HandleCases), now_ms() - days * 86_400_000).await?)
     }
+}
+
+/// One of a resident's own reports, as their list shows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct MyReport {
+    pub id: i64,
+    pub number: String,
+    pub category_code: String,
+    pub description: String,
+    pub status: onegrid_domain::case::CaseStatus,
+    pub received_at: i64,
+    pub rating: Option<u8>,
 }

@@ -21,12 +21,12 @@ mod settings;
 mod suggest;
 
 pub use act::{ActInput, AssignTo};
-pub use act::{TimelineEntry, Tracked};
+pub use act::{ReporterKey, TimelineEntry, Tracked};
 pub use cache::CatalogueCache;
 pub use deadline::DeadlineRun;
 pub use import::{COLUMNS as IMPORT_COLUMNS, CaseImportReport};
 pub use intake::{Channel, Intake, Reported, Source};
-pub use lists::{CaseListQuery, MyCases, Weekly};
+pub use lists::{CaseListQuery, MyCases, MyReport, Weekly};
 pub use notify::signature;
 /// The case row as lists and views hand it out (the pages name it).
 pub use onegrid_store::case::CaseRow;

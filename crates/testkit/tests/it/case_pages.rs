@@ -761,3 +761,110 @@ both!(c3_a_resident_sees_no_staff_case_links, |t: TestApp| async move {
         "{home}"
     );
 });
+
+both!(c6_signed_in_resident_follows_and_rates_own_reports, |t: TestApp| async move {
+    let s = staff(&t).await;
+    let residents = add_residents(&t, 2).await;
+    let (resident, csrf) = browser(&t, &residents[0].username).await;
+    let (other, other_csrf) = browser(&t, &residents[1].username).await;
+    let html = page(&other, &t, "/reports").await;
+    assert!(html.contains("id=\"no-reports\""), "an empty list says so: {html}");
+    assert!(page(&resident, &t, "/").await.contains("href=\"/reports\""));
+
+    let r = post_multipart(
+        &resident,
+        &t,
+        "/report",
+        &[
+            ("csrf", &csrf),
+            ("category", CATEGORY),
+            ("description", "楼道灯不亮"),
+            ("lat", LAT),
+            ("lng", LNG),
+            ("crs", "wgs84"),
+        ],
+        &[("photos", "dark.png", PNG)],
+    )
+    .await;
+    assert_eq!(r.status(), 303);
+    let (_, mine) = residents[0].api.get("/cases/reported").await;
+    let id = mine["items"][0]["id"].as_i64().unwrap();
+    let html = page(&resident, &t, "/reports").await;
+    assert!(
+        html.contains(&format!("href=\"/reports/{id}\"")) && html.contains("楼道灯不亮"),
+        "{html}"
+    );
+    // The report's page, without the private link; photos load on the session.
+    let html = page(&resident, &t, &format!("/reports/{id}")).await;
+    assert!(
+        html.contains("data-status=\"received\"") && !html.contains("id=\"rate-form\""),
+        "{html}"
+    );
+    let photo = html
+        .split("<img src=\"/api/v1/attachments/")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .map(|rest| format!("/api/v1/attachments/{rest}"))
+        .unwrap_or_else(|| panic!("no photo: {html}"));
+    assert!(!photo.contains("token"), "{photo}");
+    assert_eq!(resident.get(t.url(&photo)).send().await.unwrap().status(), 200);
+    // Nobody else's: another resident finds nothing, and may not act on it.
+    assert_eq!(
+        other.get(t.url(&format!("/reports/{id}"))).send().await.unwrap().status(),
+        404
+    );
+    let (st, _, _) = post_form(
+        &other,
+        &t,
+        &format!("/reports/{id}/rate"),
+        &[("csrf", &other_csrf), ("rating", "1")],
+    )
+    .await;
+    assert_eq!(st, 404);
+
+    for (who, body) in [
+        (&s.worker_a, json!({"action": "register"})),
+        (&s.worker_a, json!({"action": "dispatch", "to": {"tier": "grid"}})),
+        (&s.worker_a, json!({"action": "accept"})),
+        (&s.worker_a, json!({"action": "start"})),
+        (&s.worker_a, json!({"action": "handle", "reply": "已更换灯泡"})),
+        (&s.secretary, json!({"action": "verify"})),
+        (&s.secretary, json!({"action": "close"})),
+    ] {
+        step(who, id, body).await;
+    }
+    let html = page(&resident, &t, &format!("/reports/{id}")).await;
+    assert!(
+        html.contains("已更换灯泡") && html.contains(&format!("action=\"&#x2f;reports&#x2f;{id}/rate\"")),
+        "{html}"
+    );
+    // A forged token is refused; a rating out of range is named beside the field.
+    let (st, _, _) = post_form(
+        &resident,
+        &t,
+        &format!("/reports/{id}/rate"),
+        &[("csrf", "forged"), ("rating", "5")],
+    )
+    .await;
+    assert_eq!(st, 403);
+    let (st, _, html) = post_form(
+        &resident,
+        &t,
+        &format!("/reports/{id}/rate"),
+        &[("csrf", &csrf), ("rating", "9")],
+    )
+    .await;
+    assert_eq!(st, 400, "{html}");
+    let (st, location, _) = post_form(
+        &resident,
+        &t,
+        &format!("/reports/{id}/rate"),
+        &[("csrf", &csrf), ("rating", "4"), ("comment", "很快")],
+    )
+    .await;
+    assert_eq!((st, location), (303, format!("/reports/{id}?rated=1")));
+    let (_, v) = s.secretary.get(&format!("/cases/{id}")).await;
+    assert_eq!(v["rating"], 4, "{v}");
+    let html = page(&resident, &t, "/reports").await;
+    assert!(html.contains("★★★★☆"), "{html}");
+});

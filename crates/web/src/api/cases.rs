@@ -7,7 +7,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use onegrid_app::AppError;
-use onegrid_app::case::{ActInput, CaseListQuery, Intake, Source};
+use onegrid_app::case::{ActInput, CaseListQuery, Intake, ReporterKey, Source};
 use serde_json::{Value, json};
 
 use super::points::{created, csrf, id_param, json_body};
@@ -123,7 +123,7 @@ pub async fn act(
 
 /// `GET /api/v1/track/{token}`: the reporter's view by private link (no sign-in).
 pub async fn track(State(state): State<AppState>, Path(token): Path<String>) -> ApiResult<Json<Value>> {
-    Ok(Json(json!(state.app.tracked_case(&token).await?)))
+    Ok(Json(json!(state.app.tracked_case(ReporterKey::Token(&token)).await?)))
 }
 
 /// `POST /api/v1/track/{token}/actions`: the reporter rates (`{"action": "rate", "rating": 5}`)
@@ -137,7 +137,9 @@ pub async fn track_act(
     same_origin(&headers)?;
     let input: ActInput =
         serde_json::from_slice(&body).map_err(|e| AppError::field("body", format!("is not a case step: {e}")))?;
-    Ok(Json(json!(state.app.act_by_token(&token, &input).await?)))
+    Ok(Json(json!(
+        state.app.act_as_reporter(ReporterKey::Token(&token), &input).await?
+    )))
 }
 
 fn street_param(state_streets: &[i64], q: &Params, s: Option<&crate::auth::Session>) -> Result<i64, AppError> {

@@ -76,6 +76,9 @@ pub fn routes() -> Router<AppState> {
         .route("/report", get(report::form).post(report::submit).layer(photos_limit()))
         .route("/track/{token}", get(track::show))
         .route("/track/{token}/{action}", post(track::act))
+        .route("/reports", get(track::mine))
+        .route("/reports/{id}", get(track::report))
+        .route("/reports/{id}/{action}", post(track::report_act))
         .route("/cases", get(cases::list))
         .route("/cases/weekly", get(cases::weekly))
         // The street admin's case settings (categories, calendar, webhooks) and the CSV import.
