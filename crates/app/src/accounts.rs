@@ -103,7 +103,9 @@ impl App {
         let mut tx = self.db.write().await?;
         let failures = store::login_failures_since(&mut tx, username, now_ms() - LOGIN_WINDOW_MS).await?;
         if failures >= LOGIN_MAX_FAILURES {
-            return Err(AppError::RateLimited);
+            return Err(AppError::RateLimited(
+                "too many failed sign-ins; try again in 15 minutes".into(),
+            ));
         }
         let user = store::user_by_name(&mut tx, username).await?;
         let ok = match &user {

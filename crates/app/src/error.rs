@@ -15,8 +15,9 @@ pub enum AppError {
     /// Not allowed, with the reason (HTTP 403): the case rules say who may take which step.
     #[error("{0}")]
     Denied(String),
-    #[error("too many attempts; try again later")]
-    RateLimited,
+    /// Too many attempts (HTTP 429); the message says what and when to try again.
+    #[error("{0}")]
+    RateLimited(String),
     #[error("conflict: {0}")]
     Conflict(String),
     /// A rule refuses the request in the record's current state (HTTP 409). The code is part of

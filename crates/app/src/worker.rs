@@ -1,6 +1,6 @@
 //! D2: the background worker every `serve` process runs. Each tick applies the deadline
 //! decisions that are due (C5) and delivers queued webhooks (A5); once a day it expires points
-//! past their validity (P2). Work is claimed with row locks, so any number of processes may run
+//! past their validity (P2) and deletes uploads no record took within a day (C7). Work is claimed with row locks, so any number of processes may run
 //! it against one PostgreSQL database; an error is logged and retried on the next tick.
 
 use std::time::Duration;
@@ -41,6 +41,12 @@ impl App {
             if expired_on != Some(today) {
                 expired_on = Some(today);
                 self.expire_all_points(today).await;
+                let before = onegrid_store::now_ms() - crate::case::evidence::UNATTACHED_KEPT_MS;
+                match self.purge_unattached_uploads(before).await {
+                    Ok((0, _)) => {}
+                    Ok((records, files)) => tracing::info!(records, files, "unattached uploads deleted"),
+                    Err(e) => tracing::warn!(error = %e, "deleting unattached uploads failed"),
+                }
             }
         }
     }

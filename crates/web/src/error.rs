@@ -22,7 +22,7 @@ pub fn status_and_code(e: &AppError) -> (StatusCode, &'static str) {
         AppError::NotFound => (StatusCode::NOT_FOUND, "not_found"),
         AppError::Unauthenticated => (StatusCode::UNAUTHORIZED, "unauthenticated"),
         AppError::Forbidden | AppError::Denied(_) => (StatusCode::FORBIDDEN, "forbidden"),
-        AppError::RateLimited => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
+        AppError::RateLimited(_) => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
         AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
         AppError::Refused(code, _) => (StatusCode::CONFLICT, code),
         AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -40,7 +40,7 @@ pub fn message(e: &AppError) -> String {
         AppError::Unauthenticated => "sign-in required".into(),
         AppError::Forbidden => "you do not have the permission for this".into(),
         AppError::Denied(m) => m.clone(),
-        AppError::RateLimited => "too many failed sign-ins; try again in 15 minutes".into(),
+        AppError::RateLimited(m) => m.clone(),
         AppError::Conflict(m) => format!("conflict: {m}"),
         AppError::Refused(_, m) => m.clone(),
         // Details go to the log, not to the client.

@@ -8,6 +8,7 @@ mod auth;
 mod error;
 mod html;
 mod i18n;
+mod limit;
 mod metrics;
 mod open311;
 mod state;
@@ -35,6 +36,7 @@ pub fn router(app: App) -> Router {
         .nest("/open311/v2", open311::routes())
         .merge(html::routes())
         .merge(assets::routes())
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limit::anonymous_writes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), metrics::track))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
         .layer(CatchPanicLayer::new())
@@ -47,5 +49,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
+    // The peer's address is kept for the limit on anonymous writes.
+    let service = router(app).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, service).with_graceful_shutdown(shutdown).await
 }

@@ -11,6 +11,8 @@ pub struct AppState {
     pub templates: Arc<minijinja::Environment<'static>>,
     pub locales: Arc<Locales>,
     pub metrics: Arc<Metrics>,
+    /// Anonymous writes per client address.
+    pub limiter: Arc<crate::limit::Limiter>,
 }
 
 impl AppState {
@@ -22,6 +24,7 @@ impl AppState {
             templates,
             locales,
             metrics: Arc::new(Metrics::default()),
+            limiter: Arc::default(),
         }
     }
 }

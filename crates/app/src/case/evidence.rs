@@ -14,6 +14,9 @@ use crate::{Actor, App, AppError};
 /// Largest file accepted.
 pub const MAX_BYTES: usize = 10 * 1024 * 1024;
 
+/// How long an upload may wait for the report or step that takes it before it is deleted.
+pub const UNATTACHED_KEPT_MS: i64 = 24 * 3_600_000;
+
 /// The content type from the magic bytes, for the types we accept: photos and PDF.
 pub fn sniff(b: &[u8]) -> Option<&'static str> {
     if b.starts_with(&[0xFF, 0xD8, 0xFF]) {
@@ -125,6 +128,7 @@ impl App {
                 }
             }
         };
+        store::lock_blob(&mut tx, &sha).await?;
         put(self.evidence_root()?, &sha, up.bytes).await?;
         let id = store::insert(
             &mut tx,
@@ -143,6 +147,36 @@ impl App {
         let a = store::get(&mut tx, id).await?;
         tx.commit().await?;
         Ok(a)
+    }
+
+    /// Deletes the uploads that no report, step or acceptance took before `before` (epoch ms),
+    /// and their bytes where no other record shares them: a photo sent with a report that was
+    /// then abandoned is personal data nobody needs. Returns (records, files) deleted.
+    pub async fn purge_unattached_uploads(&self, before: i64) -> Result<(usize, usize), AppError> {
+        let root = self.evidence_root()?.to_path_buf();
+        let mut tx = self.db.write().await?;
+        let mut hashes = store::delete_unattached_before(&mut tx, before).await?;
+        tx.commit().await?;
+        let records = hashes.len();
+        hashes.sort();
+        hashes.dedup();
+        let mut files = 0;
+        for sha in hashes {
+            // Under the blob's lock an upload of the same bytes either took it already (in use)
+            // or waits and writes the file again.
+            let mut tx = self.db.write().await?;
+            store::lock_blob(&mut tx, &sha).await?;
+            if !store::blob_in_use(&mut tx, &sha).await? {
+                let path = blob_path(&root, &sha);
+                match tokio::fs::remove_file(&path).await {
+                    Ok(()) => files += 1,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                    Err(e) => return Err(AppError::Internal(format!("removing evidence {}: {e}", path.display()))),
+                }
+            }
+            tx.commit().await?;
+        }
+        Ok((records, files))
     }
 
     /// A file's record and bytes, for staff who may see its case, or for anyone holding the

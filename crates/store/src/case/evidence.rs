@@ -164,3 +164,39 @@ pub async fn attach_to_acceptance(tx: &mut Tx, street_id: i64, acceptance_id: i6
     }
     Ok(true)
 }
+
+/// Serialises the work on one blob (writing it, or deciding to delete it) across processes:
+/// PostgreSQL takes a transaction lock on the hash; SQLite's write transactions are already one
+/// at a time.
+pub async fn lock_blob(tx: &mut Tx, sha256: &str) -> Result<()> {
+    if tx.backend() == crate::Backend::Postgres {
+        on!(tx, |c| sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind(sha256)
+            .execute(c)
+            .await
+            .map(|_| ()))?;
+    }
+    Ok(())
+}
+
+/// Deletes the uploads nothing took that were sent before `before` (epoch ms); returns the
+/// hashes of their bytes.
+pub async fn delete_unattached_before(tx: &mut Tx, before: i64) -> Result<Vec<String>> {
+    Ok(on!(tx, |c| sqlx::query_scalar(
+        "DELETE FROM attachments WHERE case_id IS NULL AND acceptance_id IS NULL AND uploaded_at < $1 RETURNING sha256"
+    )
+    .bind(before)
+    .fetch_all(c)
+    .await)?)
+}
+
+/// Whether any attachment still points at these bytes.
+pub async fn blob_in_use(tx: &mut Tx, sha256: &str) -> Result<bool> {
+    let n: i64 = on!(tx, |c| sqlx::query_scalar(
+        "SELECT COUNT(*) FROM attachments WHERE sha256 = $1"
+    )
+    .bind(sha256)
+    .fetch_one(c)
+    .await)?;
+    Ok(n > 0)
+}

@@ -774,6 +774,90 @@ both!(
     }
 );
 
+both!(c7_uploads_no_record_took_are_deleted_after_a_day, |t: TestApp| async move {
+    let _s = staff(&t).await;
+    let blob = |sha: &str| t.files.0.join(&sha[0..2]).join(&sha[2..4]).join(sha);
+    // Three uploads: one taken by a report, one abandoned whose bytes the taken one shares, one
+    // abandoned on its own.
+    let (_, kept) = upload(&t, "kept.jpg", jpeg(2048)).await;
+    let (_, twin) = upload(&t, "twin.jpg", jpeg(2048)).await;
+    let (_, alone) = upload(&t, "alone.jpg", jpeg(4096)).await;
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/cases"))
+        .json(&json!({"category": CATEGORY, "description": "有照片", "lat": LAT, "lng": LNG, "anonymous": true, "attachments": [kept["id"]]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let (shared, lonely) = (kept["sha256"].as_str().unwrap(), alone["sha256"].as_str().unwrap());
+    assert_eq!(twin["sha256"], shared);
+    // Within the day nothing goes.
+    let now = onegrid_store::now_ms();
+    assert_eq!(t.app.purge_unattached_uploads(now - 60_000).await.unwrap(), (0, 0));
+    assert!(blob(lonely).exists());
+    // A day later the abandoned records go, and the bytes only nobody else uses.
+    let later = now + onegrid_app::case::evidence::UNATTACHED_KEPT_MS + 1;
+    assert_eq!(t.app.purge_unattached_uploads(later).await.unwrap(), (2, 1));
+    assert!(!blob(lonely).exists(), "the abandoned photo's bytes are gone");
+    assert!(blob(shared).exists(), "bytes a case holds stay");
+    let mut tx = t.app.db.read().await.unwrap();
+    for (a, gone) in [(&kept, false), (&twin, true), (&alone, true)] {
+        let got = onegrid_store::case::evidence::get(&mut tx, a["id"].as_i64().unwrap()).await;
+        assert_eq!(got.is_err(), gone, "{a}");
+    }
+    drop(tx);
+    // The taken photo is still served; the same bytes uploaded again are stored again.
+    let (st, again) = upload(&t, "again.jpg", jpeg(4096)).await;
+    assert_eq!((st, again["sha256"].as_str()), (201, Some(lonely)));
+    assert!(blob(lonely).exists());
+});
+
+both!(c1_anonymous_writes_are_limited_per_address, |t: TestApp| async move {
+    let _s = staff(&t).await;
+    // Clients reach the server through a proxy on the same host, which names them.
+    let from = |ip: &'static str| {
+        let t = &t;
+        move |path: &str| {
+            reqwest::Client::new()
+                .post(t.url(path))
+                .header("x-forwarded-for", format!("10.9.9.9, {ip}"))
+        }
+    };
+    let flood = from("203.0.113.50");
+    for i in 0..60 {
+        let form = reqwest::multipart::Form::new().part(
+            "file",
+            reqwest::multipart::Part::bytes(jpeg(64)).file_name(format!("{i}.jpg")),
+        );
+        let r = flood("/api/v1/attachments").multipart(form).send().await.unwrap();
+        assert_eq!(r.status(), 201, "upload {i} is within the burst");
+    }
+    let report = json!({"category": CATEGORY, "description": "再来一个", "lat": LAT, "lng": LNG, "anonymous": true});
+    let r = flood("/api/v1/cases").json(&report).send().await.unwrap();
+    assert_eq!(r.status(), 429);
+    let wait: u64 = r.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=60).contains(&wait), "{wait}");
+    let e: Value = r.json().await.unwrap();
+    assert_eq!(e["error"]["code"], "rate_limited", "{e}");
+    // The resident's page answers with the translated page, not a bare error.
+    let page = flood("/report").form(&[("description", "x")]).send().await.unwrap();
+    assert_eq!(page.status(), 429);
+    assert!(page.text().await.unwrap().contains("尝试次数过多"));
+    // Another address, a signed-in user, and the machine itself are not affected.
+    let r = from("203.0.113.51")("/api/v1/cases").json(&report).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let token = t.app.create_token("worker_a", "limit").await.unwrap();
+    let r = flood("/api/v1/cases").bearer_auth(token).json(&report).send().await.unwrap();
+    assert_eq!(r.status(), 201);
+    let r = reqwest::Client::new()
+        .post(t.url("/api/v1/cases"))
+        .json(&report)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+});
+
 /// Reports and closes a case of the category with the description (command centre handles it).
 async fn closed_case(t: &TestApp, s: &Staff, category: &str, description: &str) {
     let (st, v) = s

@@ -1,7 +1,7 @@
 //! I1: the server-rendered UI. zh-CN by default; English by a switch that is remembered.
 
 mod local_time;
-mod page;
+pub(crate) mod page;
 mod pages;
 pub mod templates;
 

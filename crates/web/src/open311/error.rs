@@ -50,7 +50,7 @@ impl Errors {
             AppError::NotFound => Errors::not_found(not_found),
             AppError::Denied(m) => Errors::one(StatusCode::FORBIDDEN, m),
             AppError::Forbidden | AppError::Unauthenticated => Errors::one(StatusCode::FORBIDDEN, "api_key is not valid"),
-            AppError::RateLimited => Errors::one(StatusCode::TOO_MANY_REQUESTS, "too many requests; try again later"),
+            AppError::RateLimited(_) => Errors::one(StatusCode::TOO_MANY_REQUESTS, "too many requests; try again later"),
             AppError::Conflict(m) | AppError::Refused(_, m) => Errors::bad(m),
             AppError::Internal(detail) => {
                 tracing::error!(%detail, "internal error (Open311)");

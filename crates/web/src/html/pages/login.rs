@@ -73,7 +73,7 @@ pub async fn submit(
         }
         Err(e) => {
             let key = match e {
-                AppError::RateLimited => "login.rate_limited",
+                AppError::RateLimited(_) => "login.rate_limited",
                 AppError::Invalid(_) => "login.missing",
                 AppError::Unauthenticated => "login.failed",
                 other => return page.error(other),
