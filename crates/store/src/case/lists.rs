@@ -54,18 +54,55 @@ impl Units {
     }
 }
 
-/// Open cases whose move is the user's: overdue first, then by due time (C3 work list).
+/// The work-list order: due time (none last), then id. Written with `NULLS LAST` so PostgreSQL
+/// reads it straight off the `(handler_tier, handler_unit, due_at)` index.
+const URGENT_FIRST: &str = "due_at NULLS LAST, id";
+
+impl Units {
+    /// One condition per unit (and one for the departments' open sub-tasks): each is a single
+    /// range of an index, read in work-list order.
+    fn branches(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (tier, ids) in [
+            (Tier::Grid, &self.grids),
+            (Tier::Community, &self.communities),
+            (Tier::CommandCentre, &self.streets),
+            (Tier::Department, &self.departments),
+        ] {
+            for id in ids.iter() {
+                out.push(format!("handler_tier = '{}' AND handler_unit = {id}", tier.as_str()));
+            }
+        }
+        if !self.departments.is_empty() {
+            let list = self.departments.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
+            out.push(format!(
+                "id IN (SELECT case_id FROM case_subtasks WHERE department_id IN ({list}) AND status = 'open')"
+            ));
+        }
+        out
+    }
+}
+
+/// Open cases whose move is the user's: overdue first, then by due time (C3 work list). Each of
+/// the user's units gives at most a page's worth from its own index range, and the page is cut
+/// from their union, so a unit with thousands of open cases costs a page, not thousands of rows.
 pub async fn my_cases(tx: &mut Tx, units: &Units, limit: i64, offset: i64) -> Result<Vec<CaseRow>> {
-    let clauses = units.clauses();
-    if clauses.is_empty() {
+    let branches = units.branches();
+    if branches.is_empty() {
         return Ok(Vec::new());
     }
+    let enough = limit.max(0) + offset.max(0);
+    let union = branches
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            format!("SELECT id, due_at FROM (SELECT id, due_at FROM cases WHERE {HELD} AND {w} ORDER BY {URGENT_FIRST} LIMIT {enough}) b{i}")
+        })
+        .collect::<Vec<_>>()
+        .join(" UNION ");
     cases_where(
         tx,
-        &format!(
-            "WHERE {HELD} AND ({}) ORDER BY CASE WHEN due_at IS NULL THEN 1 ELSE 0 END, due_at, id LIMIT $1 OFFSET $2",
-            clauses.join(" OR ")
-        ),
+        &format!("WHERE id IN (SELECT id FROM ({union}) u ORDER BY {URGENT_FIRST} LIMIT $1 OFFSET $2) ORDER BY {URGENT_FIRST}"),
         &[limit, offset],
     )
     .await

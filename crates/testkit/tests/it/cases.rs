@@ -858,6 +858,65 @@ both!(c1_anonymous_writes_are_limited_per_address, |t: TestApp| async move {
     assert_eq!(r.status(), 201);
 });
 
+both!(c3_work_list_pages_follow_due_order_across_units, |t: TestApp| async move {
+    let _s = staff(&t).await;
+    // Ten open cases held by three units of one user, with due times that tie and are missing.
+    let (g, c, st) = (11_i64, 22_i64, 33_i64);
+    let plan: [(&str, i64, Option<i64>); 10] = [
+        ("grid", g, Some(300)),
+        ("grid", g, None),
+        ("community", c, Some(100)),
+        ("command_centre", st, Some(100)),
+        ("grid", g, Some(100)),
+        ("community", c, None),
+        ("grid", g, Some(50)),
+        ("command_centre", st, Some(400)),
+        ("community", c, Some(200)),
+        ("grid", 99, Some(1)),
+    ];
+    let mut expected = Vec::new();
+    for (i, (tier, unit, due)) in plan.iter().enumerate() {
+        let (id, _) = report(&t, &format!("工作清单{i}")).await;
+        let mut tx = t.app.db.write().await.unwrap();
+        onegrid_store::on!(&mut tx, |conn| sqlx::query(
+            "UPDATE cases SET handler_tier = $1, handler_unit = $2, due_at = $3 WHERE id = $4"
+        )
+        .bind(*tier)
+        .bind(*unit)
+        .bind(*due)
+        .bind(id)
+        .execute(conn)
+        .await
+        .map(|r| r.rows_affected()))
+        .unwrap();
+        tx.commit().await.unwrap();
+        if *unit != 99 {
+            expected.push((due.unwrap_or(i64::MAX), id));
+        }
+    }
+    expected.sort();
+    let expected: Vec<i64> = expected.into_iter().map(|e| e.1).collect();
+    let units = onegrid_store::case::lists::Units {
+        grids: vec![g],
+        communities: vec![c],
+        streets: vec![st],
+        departments: vec![],
+    };
+    // Page by page, three at a time: the pages join into the whole list in order.
+    let mut got = Vec::new();
+    for page in 0..4 {
+        let mut tx = t.app.db.read().await.unwrap();
+        let rows = onegrid_store::case::lists::my_cases(&mut tx, &units, 3, page * 3)
+            .await
+            .unwrap();
+        got.extend(rows.iter().map(|r| r.id));
+    }
+    assert_eq!(
+        got, expected,
+        "overdue first, none-due last, ties by id; other units' cases left out"
+    );
+});
+
 /// Reports and closes a case of the category with the description (command centre handles it).
 async fn closed_case(t: &TestApp, s: &Staff, category: &str, description: &str) {
     let (st, v) = s
