@@ -36,17 +36,6 @@ impl Default for HonourPolicy {
     }
 }
 
-/// Whole percent (rounded down) of `residents` who took part. The register may miss people who
-/// volunteer from a household (they are people, not register entries), so a building never has
-/// fewer residents than participants: the share stays within 0–100.
-pub fn participation_percent(participants: i64, residents: i64) -> i64 {
-    let base = residents.max(participants);
-    if base <= 0 || participants <= 0 {
-        return 0;
-    }
-    participants * 100 / base
-}
-
 impl HonourPolicy {
     pub fn check(&self) -> Result<(), DomainError> {
         let p = &self.building_group_star_percent;
@@ -66,6 +55,8 @@ impl HonourPolicy {
 
     /// Stars (0–5) of a building group where `participants` of `residents` took part. Compared
     /// in whole numbers (participants × 100 ≥ threshold × residents), so 1 of 20 is exactly 5 %.
+    /// The register may miss people who volunteer from a household (they are people, not
+    /// register entries), so a building never has fewer residents than participants.
     pub fn building_group_stars(&self, participants: i64, residents: i64) -> u8 {
         let base = residents.max(participants);
         if base <= 0 || participants <= 0 {
@@ -107,9 +98,6 @@ mod tests {
             "volunteers not on the register count as residents"
         );
         assert_eq!(p.building_group_stars(3, 2), 5);
-        assert_eq!(participation_percent(3, 2), 100);
-        assert_eq!(participation_percent(1, 3), 33);
-        assert_eq!(participation_percent(0, 0), 0);
     }
 
     #[test]

@@ -22,7 +22,7 @@ pub mod store;
 pub use account::{Account, AccountKind, Currency, Holder};
 pub use award::{AwardStatus, Decision, Review};
 pub use entry::{Movement, Reason};
-pub use group_star::{DEFAULT_STAR_PERCENT, HonourPolicy, participation_percent};
+pub use group_star::{DEFAULT_STAR_PERCENT, HonourPolicy};
 pub use ledger::{Ledger, Posted};
 pub use period::{Period, PeriodKind};
 pub use refusal::Refusal;

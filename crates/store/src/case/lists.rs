@@ -22,43 +22,15 @@ pub struct Units {
     pub departments: Vec<i64>,
 }
 
-impl Units {
-    fn clauses(&self) -> Vec<String> {
-        let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join(", ");
-        let mut out = Vec::new();
-        for (tier, ids) in [
-            (Tier::Grid, &self.grids),
-            (Tier::Community, &self.communities),
-            (Tier::CommandCentre, &self.streets),
-            (Tier::Department, &self.departments),
-        ] {
-            if !ids.is_empty() {
-                out.push(format!(
-                    "(handler_tier = '{}' AND handler_unit IN ({}))",
-                    tier.as_str(),
-                    list(ids)
-                ));
-            }
-        }
-        if !self.departments.is_empty() {
-            out.push(format!(
-                "id IN (SELECT case_id FROM case_subtasks WHERE department_id IN ({}) AND status = 'open')",
-                list(&self.departments)
-            ));
-        }
-        out
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.grids.is_empty() && self.communities.is_empty() && self.streets.is_empty() && self.departments.is_empty()
-    }
-}
-
 /// The work-list order: due time (none last), then id. Written with `NULLS LAST` so PostgreSQL
 /// reads it straight off the `(handler_tier, handler_unit, due_at)` index.
 const URGENT_FIRST: &str = "due_at NULLS LAST, id";
 
 impl Units {
+    pub fn is_empty(&self) -> bool {
+        self.grids.is_empty() && self.communities.is_empty() && self.streets.is_empty() && self.departments.is_empty()
+    }
+
     /// One condition per unit (and one for the departments' open sub-tasks): each is a single
     /// range of an index, read in work-list order.
     fn branches(&self) -> Vec<String> {
@@ -110,13 +82,13 @@ pub async fn my_cases(tx: &mut Tx, units: &Units, limit: i64, offset: i64) -> Re
 
 /// How many open cases are the user's, and how many of those are overdue at `now`.
 pub async fn my_counts(tx: &mut Tx, units: &Units, now: i64) -> Result<(i64, i64)> {
-    let clauses = units.clauses();
-    if clauses.is_empty() {
+    let branches = units.branches();
+    if branches.is_empty() {
         return Ok((0, 0));
     }
     let sql = format!(
-        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0) FROM cases WHERE {HELD} AND ({})",
-        clauses.join(" OR ")
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN due_at < $1 THEN 1 ELSE 0 END), 0) FROM cases WHERE {HELD} AND (({}))",
+        branches.join(") OR (")
     );
     Ok(on!(tx, |c| sqlx::query_as::<_, (i64, i64)>(sqlx::AssertSqlSafe(
         sql.clone()

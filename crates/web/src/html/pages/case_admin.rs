@@ -19,6 +19,7 @@ use onegrid_domain::people::Permission;
 use onegrid_domain::{DomainError, FieldError};
 use serde::{Deserialize, Serialize};
 
+use super::form::admin_street;
 use crate::auth::{MaybeSession, Session, check_csrf};
 use crate::html::page::{Page, urlencode};
 use crate::signed_in;
@@ -41,18 +42,6 @@ fn errors_of(fields: &[FieldError], rename: &[(&str, &str)]) -> Errors {
         out.entry(name.to_string()).or_default().push(f.reason.clone());
     }
     out
-}
-
-fn require(s: &Session, p: Permission) -> Result<(), AppError> {
-    if s.actor.can(p) { Ok(()) } else { Err(AppError::Forbidden) }
-}
-
-/// The street the admin works on: their own, or the first for a superuser without one.
-async fn street_of(state: &AppState, s: &Session) -> Result<i64, AppError> {
-    match s.actor.home_street() {
-        Some(id) => Ok(id),
-        None => state.app.street_ids().await?.first().copied().ok_or(AppError::NotFound),
-    }
 }
 
 fn render(page: &Page<'_>, status: StatusCode, section: &str, ctx: Value) -> Response {
@@ -113,7 +102,7 @@ async fn render_categories(
     saved: Option<&str>,
 ) -> Response {
     let loaded = async {
-        let street = street_of(state, s).await?;
+        let street = admin_street(state, s).await?;
         let items = state.app.case_categories(street).await?;
         let departments = state.app.departments(&s.actor, street).await?;
         Ok::<_, AppError>((items, departments))
@@ -164,7 +153,7 @@ pub async fn categories(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/categories");
-    if let Err(e) = require(s, Permission::Administer) {
+    if let Err(e) = s.actor.require(Permission::Administer) {
         return page.error(e);
     }
     render_categories(&page, &state, s, StatusCode::OK, None, q.get("saved").map(String::as_str)).await
@@ -180,10 +169,10 @@ pub async fn edit_category(
     Form(f): Form<CategoryForm>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/categories");
-    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| require(s, Permission::Administer)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| s.actor.require(Permission::Administer)) {
         return page.error(e);
     }
-    let street = match street_of(&state, s).await {
+    let street = match admin_street(&state, s).await {
         Ok(id) => id,
         Err(e) => return page.error(e),
     };
@@ -416,10 +405,10 @@ pub async fn settings(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/settings");
-    if let Err(e) = require(s, Permission::Administer) {
+    if let Err(e) = s.actor.require(Permission::Administer) {
         return page.error(e);
     }
-    let current = match street_of(&state, s).await {
+    let current = match admin_street(&state, s).await {
         Ok(street) => state.app.case_settings(street).await,
         Err(e) => Err(e),
     };
@@ -438,10 +427,10 @@ pub async fn save_settings(
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/settings");
     let (form, csrf) = SettingsForm::from_pairs(&pairs);
-    if let Err(e) = check_csrf(&headers, s, Some(&csrf)).and_then(|_| require(s, Permission::Administer)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&csrf)).and_then(|_| s.actor.require(Permission::Administer)) {
         return page.error(e);
     }
-    let (street, old) = match street_of(&state, s).await {
+    let (street, old) = match admin_street(&state, s).await {
         Ok(street) => match state.app.case_settings(street).await {
             Ok(old) => (street, old),
             Err(e) => return page.error(e),
@@ -488,7 +477,7 @@ async fn render_webhooks(
     url: &str,
     errors: Option<Errors>,
 ) -> Response {
-    let listed = match street_of(state, s).await {
+    let listed = match admin_street(state, s).await {
         Ok(street) => state.app.webhooks(&s.actor, street).await,
         Err(e) => Err(e),
     };
@@ -513,7 +502,7 @@ async fn render_webhooks(
 /// `GET /cases/admin/webhooks`
 pub async fn webhooks(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/webhooks");
-    if let Err(e) = require(s, Permission::Administer) {
+    if let Err(e) = s.actor.require(Permission::Administer) {
         return page.error(e);
     }
     render_webhooks(&page, &state, s, StatusCode::OK, None, "", None).await
@@ -528,10 +517,10 @@ pub async fn add_webhook(
     Form(f): Form<WebhookForm>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/webhooks");
-    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| require(s, Permission::Administer)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| s.actor.require(Permission::Administer)) {
         return page.error(e);
     }
-    let added = match street_of(&state, s).await {
+    let added = match admin_street(&state, s).await {
         Ok(street) => state.app.add_webhook(&s.actor, street, &f.url).await,
         Err(e) => Err(e),
     };
@@ -554,7 +543,7 @@ pub async fn set_webhook_active(
     Form(f): Form<ActiveForm>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/webhooks");
-    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| require(s, Permission::Administer)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| s.actor.require(Permission::Administer)) {
         return page.error(e);
     }
     let active = match f.active.as_str() {
@@ -562,7 +551,7 @@ pub async fn set_webhook_active(
         "false" => false,
         _ => return page.error(AppError::field("active", "must be true or false")),
     };
-    let done = match street_of(&state, s).await {
+    let done = match admin_street(&state, s).await {
         Ok(street) => state.app.set_webhook_active(&s.actor, street, id, active).await,
         Err(e) => Err(e),
     };
@@ -577,7 +566,7 @@ pub async fn set_webhook_active(
 /// `GET /cases/admin/import`
 pub async fn import_form(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/cases/admin/import");
-    if let Err(e) = require(s, Permission::Transfer) {
+    if let Err(e) = s.actor.require(Permission::Transfer) {
         return page.error(e);
     }
     render(&page, StatusCode::OK, "import", context! { report => None::<Value> })
@@ -602,7 +591,7 @@ pub async fn import(State(state): State<AppState>, headers: HeaderMap, session: 
             Err(_) => return page.error(AppError::field("file", "the upload is not a valid form")),
         }
     }
-    if let Err(e) = check_csrf(&headers, s, Some(&csrf)).and_then(|_| require(s, Permission::Transfer)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&csrf)).and_then(|_| s.actor.require(Permission::Transfer)) {
         return page.error(e);
     }
     let Some(bytes) = file.filter(|b| !b.is_empty()) else {

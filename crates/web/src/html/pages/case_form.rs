@@ -230,6 +230,15 @@ pub async fn report(
     state.app.report_case(source, &intake, None).await
 }
 
+/// Field errors as forms show them: the reasons under each field, named as the form names it.
+pub fn by_field(errors: &[FieldError], rename: impl Fn(&str) -> &str) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for e in errors {
+        out.entry(rename(&e.field).to_string()).or_default().push(e.reason.clone());
+    }
+    out
+}
+
 /// A refusal as a form shows it: messages by field (named as the form names them), or one
 /// message for the whole form (a step not possible now, not allowed, stale).
 pub struct Problems {
@@ -247,12 +256,10 @@ impl Problems {
         if matches!(e, AppError::Unauthenticated | AppError::Internal(_)) {
             return None;
         }
-        let mut fields: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        if let AppError::Invalid(f) = e {
-            for x in f {
-                fields.entry(rename(&x.field).to_string()).or_default().push(x.reason.clone());
-            }
-        }
+        let fields = match e {
+            AppError::Invalid(f) => by_field(f, rename),
+            _ => BTreeMap::new(),
+        };
         Some(Problems {
             status,
             fields,

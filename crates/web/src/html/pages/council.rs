@@ -18,6 +18,7 @@ use onegrid_domain::people::Permission;
 use serde::Deserialize;
 
 use super::case_form::Submitted;
+use super::form::optional_int;
 use crate::auth::{MaybeSession, check_csrf};
 use crate::signed_in;
 use crate::state::AppState;
@@ -83,16 +84,6 @@ pub struct CouncilForm {
 
 fn id_field(name: &str, v: &str) -> Result<i64, AppError> {
     v.trim().parse::<i64>().map_err(|_| AppError::field(name, "choose one"))
-}
-
-fn optional_id(name: &str, v: &str) -> Result<Option<i64>, AppError> {
-    match v.trim() {
-        "" => Ok(None),
-        s => s
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| AppError::field(name, "must be a whole number")),
-    }
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -210,7 +201,7 @@ pub async fn topic_action(
         "close" => app.close_topic(a, id).await.map(drop),
         "close-vote" => app.close_vote(a, id).await.map(drop),
         "finish" => app.finish_topic(a, id).await.map(drop),
-        "open-vote" => match optional_id("quorum_percent", &f.quorum_percent) {
+        "open-vote" => match optional_int("quorum_percent", &f.quorum_percent) {
             Ok(quorum_percent) => {
                 let o = VoteOptions {
                     ballot: Some(f.ballot.clone()),
@@ -378,7 +369,7 @@ pub async fn create_project(
     if kind.is_none() {
         errs.push(FieldError::new("kind", "choose a kind"));
     }
-    let topic_id = optional_id("topic_id", &f.topic_id).map_err(|e| {
+    let topic_id = optional_int("topic_id", &f.topic_id).map_err(|e| {
         if let AppError::Invalid(f) = e {
             errs.extend(f)
         }
@@ -432,7 +423,7 @@ pub async fn project_action(
     let a = &s.actor;
     let done = match (what.as_str(), action.as_str()) {
         ("projects", "stages") => app.add_stage(a, id, &f.name).await,
-        ("projects", "problems") => match optional_id("stage_id", &f.stage_id) {
+        ("projects", "problems") => match optional_int("stage_id", &f.stage_id) {
             Ok(stage_id) => {
                 let p = NewProblem {
                     stage_id,

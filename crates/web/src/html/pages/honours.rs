@@ -12,6 +12,7 @@ use onegrid_domain::people::Permission;
 use onegrid_domain::points::selection::Choice;
 use serde::Deserialize;
 
+use super::form::optional_int;
 use crate::auth::{MaybeSession, check_csrf};
 use crate::signed_in;
 use crate::state::AppState;
@@ -60,17 +61,6 @@ pub async fn manage(State(state): State<AppState>, headers: HeaderMap, session: 
     )
 }
 
-/// A whole number from a form field; a blank field is absent, anything else is the field's error.
-fn form_int(name: &str, value: &str) -> Result<Option<i64>, AppError> {
-    match value.trim() {
-        "" => Ok(None),
-        v => v
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::field(name, "must be a whole number")),
-    }
-}
-
 /// `POST /honours/manage` with `community_id` and `year`: starts the draft and opens it.
 pub async fn start(
     State(state): State<AppState>,
@@ -82,7 +72,7 @@ pub async fn start(
     if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)) {
         return page.error(e);
     }
-    let input = match (form_int("community_id", &f.community_id), form_int("year", &f.year)) {
+    let input = match (optional_int("community_id", &f.community_id), optional_int("year", &f.year)) {
         (Ok(community_id), Ok(year)) => NewSelection { community_id, year },
         (Err(e), _) | (_, Err(e)) => return page.error(e),
     };

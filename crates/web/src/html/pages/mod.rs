@@ -5,6 +5,7 @@ pub mod case_page;
 pub mod cases;
 pub mod council;
 pub mod coverage;
+pub mod form;
 pub mod home;
 pub mod honours;
 pub mod login;

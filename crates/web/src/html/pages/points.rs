@@ -14,6 +14,7 @@ use onegrid_domain::people::Permission;
 use onegrid_domain::points::PeriodKind;
 use serde::Deserialize;
 
+use super::form::optional_int;
 use crate::auth::{MaybeSession, check_csrf};
 use crate::signed_in;
 use crate::state::AppState;
@@ -90,12 +91,9 @@ pub async fn statements(
         Ok(c) => c,
         Err(e) => return page.error(e),
     };
-    let community_id = match q.get("community_id").map(|c| c.trim()).filter(|c| !c.is_empty()) {
-        Some(c) => match c.parse::<i64>() {
-            Ok(id) => Some(id),
-            Err(_) => return page.error(AppError::field("community_id", "must be a whole number")),
-        },
-        None => communities.first().map(|c| c.id),
+    let community_id = match optional_int("community_id", q.get("community_id").map_or("", String::as_str)) {
+        Ok(id) => id.or_else(|| communities.first().map(|c| c.id)),
+        Err(e) => return page.error(e),
     };
     let period = match period_from(PeriodKind::Month, q.get("month").map(String::as_str)) {
         Ok(p) => p,

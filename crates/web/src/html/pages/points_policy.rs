@@ -17,7 +17,9 @@ use onegrid_domain::points::{Category, PointRule, PointsPolicy};
 use onegrid_domain::{DomainError, FieldError};
 use serde::Serialize;
 
-use crate::auth::{MaybeSession, Session, check_csrf};
+use super::case_form::by_field;
+use super::form::admin_street;
+use crate::auth::{MaybeSession, check_csrf};
 use crate::html::page::Page;
 use crate::signed_in;
 use crate::state::AppState;
@@ -191,30 +193,6 @@ impl PolicyForm {
     }
 }
 
-fn errors_of(fields: &[FieldError]) -> Errors {
-    let mut out = Errors::new();
-    for f in fields {
-        out.entry(f.field.clone()).or_default().push(f.reason.clone());
-    }
-    out
-}
-
-fn require(s: &Session) -> Result<(), AppError> {
-    if s.actor.can(Permission::Administer) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
-/// The street the admin works on: their own, or the first for a superuser without one.
-async fn street_of(state: &AppState, s: &Session) -> Result<i64, AppError> {
-    match s.actor.home_street() {
-        Some(id) => Ok(id),
-        None => state.app.street_ids().await?.first().copied().ok_or(AppError::NotFound),
-    }
-}
-
 fn render(page: &Page<'_>, status: StatusCode, form: &PolicyForm, errors: Option<Errors>, saved: bool) -> Response {
     let months: Vec<String> = MONTHS.map(|m| m.to_string()).collect();
     page.render_status(
@@ -235,10 +213,10 @@ pub async fn form(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/points/policy");
-    if let Err(e) = require(s) {
+    if let Err(e) = s.actor.require(Permission::Administer) {
         return page.error(e);
     }
-    let policy = match street_of(&state, s).await {
+    let policy = match admin_street(&state, s).await {
         Ok(street) => state.app.points_policy(street).await,
         Err(e) => Err(e),
     };
@@ -257,10 +235,10 @@ pub async fn save(
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/points/policy");
     let (form, csrf) = PolicyForm::from_pairs(&pairs);
-    if let Err(e) = check_csrf(&headers, s, Some(&csrf)).and_then(|_| require(s)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&csrf)).and_then(|_| s.actor.require(Permission::Administer)) {
         return page.error(e);
     }
-    let (street, old) = match street_of(&state, s).await {
+    let (street, old) = match admin_street(&state, s).await {
         Ok(street) => match state.app.points_policy(street).await {
             Ok(old) => (street, old),
             Err(e) => return page.error(e),
@@ -279,7 +257,7 @@ pub async fn save(
         &page,
         StatusCode::UNPROCESSABLE_ENTITY,
         &form,
-        Some(errors_of(&refused)),
+        Some(by_field(&refused, |f| f)),
         false,
     )
 }

@@ -17,6 +17,7 @@ use onegrid_domain::points::store::{ItemKind, NewItem};
 use onegrid_domain::{DomainError, FieldError};
 use serde::{Deserialize, Serialize};
 
+use super::case_form::by_field;
 use crate::auth::{MaybeSession, Session, check_csrf};
 use crate::html::local_time::{input_value, parse_input};
 use crate::html::page::Page;
@@ -38,24 +39,13 @@ fn v<T: Serialize>(x: &T) -> Value {
     Value::from(minijinja::value::Serde(x))
 }
 
-fn errors_of(fields: &[FieldError]) -> Errors {
-    let mut out = Errors::new();
-    for f in fields {
-        let name = RENAMED
-            .iter()
-            .find(|(from, _)| *from == f.field)
-            .map_or(f.field.as_str(), |(_, to)| to);
-        out.entry(name.to_string()).or_default().push(f.reason.clone());
-    }
-    out
+/// The form's name of a domain field.
+fn renamed(field: &str) -> &str {
+    RENAMED.iter().find(|(from, _)| *from == field).map_or(field, |(_, to)| to)
 }
 
-fn require_staff(s: &Session) -> Result<(), AppError> {
-    if s.actor.can(Permission::ManageStore) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
+fn errors_of(fields: &[FieldError]) -> Errors {
+    by_field(fields, renamed)
 }
 
 /// Reads the typed values, collecting a reason for every field that cannot be read.
@@ -90,14 +80,9 @@ impl Reader {
             return Ok(());
         }
         if let Err(DomainError::Invalid(f)) = rules {
-            let renamed = |e: &FieldError| {
-                RENAMED
-                    .iter()
-                    .find(|(from, _)| *from == e.field)
-                    .map_or(e.field.clone(), |(_, to)| to.to_string())
-            };
             let known: Vec<String> = self.0.iter().map(|e| e.field.clone()).collect();
-            self.0.extend(f.into_iter().filter(|e| !known.contains(&renamed(e))));
+            self.0
+                .extend(f.into_iter().filter(|e| !known.iter().any(|k| k == renamed(&e.field))));
         }
         Err(self.0)
     }
@@ -233,7 +218,7 @@ async fn render_manage(
 /// `GET /store/manage`
 pub async fn list(State(state): State<AppState>, headers: HeaderMap, session: MaybeSession) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/store/manage");
-    if let Err(e) = require_staff(s) {
+    if let Err(e) = s.actor.require(Permission::ManageStore) {
         return page.error(e);
     }
     render_manage(
@@ -256,7 +241,7 @@ pub async fn create(
     Form(f): Form<ItemForm>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/store/manage");
-    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| require_staff(s)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| s.actor.require(Permission::ManageStore)) {
         return page.error(e);
     }
     let refused = match f.parse() {
@@ -296,7 +281,7 @@ pub async fn use_voucher(
     Form(f): Form<VoucherForm>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, "/store/manage");
-    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| require_staff(s)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| s.actor.require(Permission::ManageStore)) {
         return page.error(e);
     }
     let (status, counter) = match state.app.use_voucher(&s.actor, &f.code).await {
@@ -424,7 +409,7 @@ pub async fn show(
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
-    if let Err(e) = require_staff(s) {
+    if let Err(e) = s.actor.require(Permission::ManageStore) {
         return page.error(e);
     }
     render_item(&page, &state, s, id, StatusCode::OK, None, q.contains_key("saved")).await
@@ -440,7 +425,7 @@ pub async fn edit(
     Form(f): Form<EditForm>,
 ) -> Response {
     let (page, s) = signed_in!(state, headers, session, uri.path());
-    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| require_staff(s)) {
+    if let Err(e) = check_csrf(&headers, s, Some(&f.csrf)).and_then(|_| s.actor.require(Permission::ManageStore)) {
         return page.error(e);
     }
     let refused = match f.parse() {
